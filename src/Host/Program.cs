@@ -1,1 +1,43 @@
-Console.WriteLine("stub");
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Engine.Host.Cli;
+using Engine.Host.Diff;
+using Engine.Host.Plugins;
+
+// The osbuild command. Signals become cancellation (so every container, mount and loop device is
+// cleaned up) and then osbuild's exit statuses: 130 for SIGINT, 143 for SIGTERM.
+using var interrupted = new CancellationTokenSource();
+int signalExit = 0;
+void OnSignal(PosixSignalContext context, int exitCode)
+{
+    context.Cancel = true;
+    signalExit = exitCode;
+    interrupted.Cancel();
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated));
+
+RootCommand root = CommandLineDefinition.Create(out IReadOnlyCollection<string> longOptions);
+ParseResult parsed = root.Parse(OptionAbbreviations.Expand(args, longOptions));
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"error: {error.Message}");
+    }
+
+    Console.Error.WriteLine("Try `osbuild --help`.");
+    return ExitCodes.InvalidInput;
+}
+
+try
+{
+    int status = await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupted.Token);
+    return signalExit != 0 ? signalExit : status;
+}
+catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+{
+    Console.Out.Write("\n\x1b[0m\x1b[1m\x1b[31mAborted\x1b[0m\n");
+    return signalExit;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the host and the built-in plugins into an install tree under out/ (nothing system-wide):
+#   out/bin/osbuild                      the host (ReadyToRun, needs the .NET runtime)
+#   out/lib/osbuild/osbuild-builtin      every built-in plugin, one NativeAOT multi-call binary (libc only)
+#   out/lib/osbuild/<kind>/<name>        symlink to it, named after the plugin; <name>.meta.json beside it
+# out/lib/osbuild is the default --libdir of out/bin/osbuild. Safe to rerun.
+set -euo pipefail
+cd "$(dirname "$0")"
+configuration=${CONFIGURATION:-Release}
+out=$PWD/out
+lib=$out/lib/osbuild
+
+dotnet publish src/Host/Engine.Host.csproj -c "$configuration" -o "$out/bin" --nologo -v quiet
+dotnet publish plugins/Engine.Plugins.csproj -c "$configuration" -o "$out/plugins-publish" --nologo -v quiet
+
+mkdir -p "$lib"
+install -m 0755 "$out/plugins-publish/osbuild-builtin" "$lib/osbuild-builtin.new"
+mv -f "$lib/osbuild-builtin.new" "$lib/osbuild-builtin"
+for kind in stages sources runners assemblers; do
+    rm -rf "$lib/$kind"
+    mkdir -p "$lib/$kind"
+done
+
+# The binary knows which plugins it contains; each gets a link named after it and its meta file.
+"$lib/osbuild-builtin" --list | while IFS=$'\t' read -r kind name; do
+    ln -s ../osbuild-builtin "$lib/$kind/$name"
+    meta=plugins/$kind/$name/$name.meta.json
+    if [ -f "$meta" ]; then
+        install -m 0644 "$meta" "$lib/$kind/$name.meta.json"
+    else
+        echo "warning: $meta is missing; $name's options will not be validated" >&2
+    fi
+done
+echo "built: $out/bin/osbuild (plugins in $lib: $("$lib/osbuild-builtin" --list | wc -l))"

@@ -1,0 +1,64 @@
+namespace Engine.Plugins.Common;
+
+/// <summary>
+/// The frame every runner shares (engine.md 7.5, ARCHITECTURE "How a stage runs"): check that
+/// argv[1] is an executable plugin, prepare the container's throw-away <c>/etc</c>, <c>/var</c>,
+/// <c>/tmp</c> and <c>/run</c>, then exec the plugin in place of the runner. The plugin keeps the
+/// runner's pid, environment, stdin (its arguments JSON, still unread), stdout/stderr and fd 3.
+/// </summary>
+internal static class RunnerProgram
+{
+    /// <summary>Exit status when argv has no plugin (usage error).</summary>
+    public const int UsageStatus = 2;
+
+    /// <summary>Shell convention: the plugin exists but cannot be executed.</summary>
+    public const int NotExecutableStatus = 126;
+
+    /// <summary>Shell convention: the plugin does not exist.</summary>
+    public const int NotFoundStatus = 127;
+
+    /// <summary>Runs <paramref name="prepare"/> and execs <c>args[0]</c> with argv = <paramref name="args"/>.</summary>
+    /// <returns>Only on failure: the exit status.</returns>
+    public static int Run(string name, string[] args, Action prepare)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(prepare);
+        if (args.Length == 0 || args[0].Length == 0)
+        {
+            Console.Error.WriteLine($"{name}: no plugin to run. Usage: {name} PLUGIN [ARGUMENT...]; the osbuild host starts a runner as `{name} /run/osbuild/lib/stages/NAME`");
+            return UsageStatus;
+        }
+
+        string plugin = args[0];
+        if (!File.Exists(plugin))
+        {
+            Console.Error.WriteLine($"{name}: the plugin {plugin} does not exist{(Directory.Exists(plugin) ? " (it is a directory)" : "")}");
+            return NotFoundStatus;
+        }
+
+        if (!PluginLibc.IsExecutable(plugin))
+        {
+            Console.Error.WriteLine($"{name}: the plugin {plugin} is not executable (check its mode and that its file system allows exec)");
+            return NotExecutableStatus;
+        }
+
+        try
+        {
+            prepare();
+        }
+        catch (Exception e) when (e is RunnerFailedException or Engine.Protocol.Sdk.PluginFailedException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"{name}: preparing the build root failed: {e.Message}");
+            return 1;
+        }
+
+        Console.Out.Flush();
+        Console.Error.Flush();
+        int errno = PluginLibc.Exec(plugin, args);
+        Console.Error.WriteLine($"{name}: cannot execute {plugin}: {PluginLibc.Describe(errno)}");
+        return errno == 2 ? NotFoundStatus : NotExecutableStatus;
+    }
+}
+
+/// <summary>A preparation step failed; the message says which and why.</summary>
+internal sealed class RunnerFailedException(string message) : Exception(message);

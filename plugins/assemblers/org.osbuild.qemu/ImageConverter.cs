@@ -1,0 +1,42 @@
+using Engine.Plugins.Common;
+
+namespace Engine.Plugins.Assemblers.Qemu;
+
+/// <summary>Turns the raw disk into the requested format in the output directory (spec 2.2 step 9).</summary>
+internal static class ImageConverter
+{
+    public static async Task ConvertAsync(string image, string format, string target, CancellationToken cancellationToken)
+    {
+        switch (format)
+        {
+            case "raw":
+                // cp keeps the holes of the sparse image (--sparse=auto).
+                await DiskCommand.RunAsync("cp", ["--", image, target], cancellationToken).ConfigureAwait(false);
+                break;
+            case "raw.xz":
+                await using (var output = new FileStream(target, FileMode.Create, FileAccess.Write))
+                {
+                    await DiskCommand.RunAsync("xz", ["--keep", "--stdout", "-0", image], cancellationToken, stdoutTarget: output).ConfigureAwait(false);
+                }
+
+                break;
+            case "qcow2":
+                await QemuImgAsync(["-O", "qcow2", "-c", image, target], cancellationToken).ConfigureAwait(false);
+                break;
+            case "vdi":
+                await QemuImgAsync(["-O", "vdi", image, target], cancellationToken).ConfigureAwait(false);
+                break;
+            case "vmdk":
+                await QemuImgAsync(["-O", "vmdk", "-c", image, target], cancellationToken).ConfigureAwait(false);
+                break;
+            case "vpc":
+                await QemuImgAsync(["-O", "vpc", "-o", "subformat=fixed,force_size", image, target], cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                throw new Protocol.Sdk.PluginFailedException($"unsupported format '{format}'");
+        }
+    }
+
+    private static Task QemuImgAsync(string[] arguments, CancellationToken cancellationToken)
+        => DiskCommand.RunAsync("qemu-img", ["convert", .. arguments], cancellationToken);
+}

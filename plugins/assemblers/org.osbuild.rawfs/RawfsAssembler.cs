@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Engine.Plugins.Common;
+using Engine.Protocol.Sdk;
+
+namespace Engine.Plugins.Assemblers.Rawfs;
+
+/// <summary>
+/// org.osbuild.rawfs: the tree as one bare file system image, without a partition table (spec 2.3).
+/// ext4 is made and filled from the tree by <c>mkfs.ext4 -d</c> on the file itself; xfs takes a
+/// loop device from the host for the mount (see <see cref="DiskFilesystems"/>).
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal static class RawfsAssembler
+{
+    public const string Name = "org.osbuild.rawfs";
+
+    [ModuleInitializer]
+    internal static void Register() => BuiltinRegistry.AddAssembler(Name, DiskErrors.Guard(RunAsync));
+
+    private static async Task RunAsync(PluginContext context, CancellationToken cancellationToken)
+    {
+        JsonElement options = context.Options;
+        string filename = DiskOptions.RequiredString(options, "filename");
+        string uuid = DiskOptions.RequiredString(options, "root_fs_uuid");
+        string type = DiskOptions.String(options, "fs_type") ?? "ext4";
+        if (type is not ("ext4" or "xfs"))
+        {
+            throw new PluginFailedException($"option 'fs_type' must be ext4 or xfs, not '{type}'");
+        }
+
+        if (filename.Contains('/', StringComparison.Ordinal) || filename is "." or "..")
+        {
+            throw new PluginFailedException($"option 'filename' must be a plain file name, not '{filename}'");
+        }
+
+        string size = DiskOptions.Find(options, "size") switch
+        {
+            { ValueKind: JsonValueKind.Number } number when number.TryGetInt64(out long bytes) && bytes > 0 => bytes.ToString(CultureInfo.InvariantCulture),
+            { ValueKind: JsonValueKind.String } text => text.GetString()!,
+            _ => throw new PluginFailedException("option 'size' is required: a positive number of bytes or a truncate(1) size such as 2G"),
+        };
+
+        string work = DiskStaging.CreateWorkDirectory("osbuild-rawfs-");
+        try
+        {
+            string image = Path.Combine(work, "osbuild-image.raw");
+
+            // truncate(1) itself, for its size syntax (2G, 512M, ...) that the reference accepts.
+            await DiskCommand.RunAsync("truncate", ["--size", size, image], cancellationToken).ConfigureAwait(false);
+            long bytes = new FileInfo(image).Length;
+            await DiskFilesystems.MakeAsync(context, image, 0, bytes, new DiskFilesystem(type, uuid, null), context.Tree, cancellationToken).ConfigureAwait(false);
+
+            // mv, as the reference: a rename when /var/tmp and the output share a file system.
+            await DiskCommand.RunAsync("mv", ["--", image, Path.Combine(context.OutputDir, filename)], cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await DiskCommand.TryRunAsync("rm", ["-rf", "--one-file-system", "--", work], CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

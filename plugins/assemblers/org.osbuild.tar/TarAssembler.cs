@@ -1,0 +1,49 @@
+using System.Runtime.CompilerServices;
+using Engine.Plugins.Common;
+using Engine.Protocol.Sdk;
+
+namespace Engine.Plugins.Assemblers.Tar;
+
+/// <summary>
+/// org.osbuild.tar (plugins.md 2.4): <c>tar [--COMPRESSION] -cf OUT/FILENAME -C TREE .</c> with the
+/// build root's GNU tar (the compression flags are GNU's). The file name is used as given; it is
+/// not adjusted to the compression.
+/// </summary>
+internal static class TarAssembler
+{
+    /// <summary>GNU tar's compression flags osbuild allows, with the program tar runs for each and its package.</summary>
+    private static readonly Dictionary<string, (string Program, string Package)> s_compressors = new(StringComparer.Ordinal)
+    {
+        ["bzip2"] = ("bzip2", "bzip2"),
+        ["xz"] = ("xz", "xz-utils (Debian) / xz (Fedora)"),
+        ["lzip"] = ("lzip", "lzip"),
+        ["lzma"] = ("lzma", "xz-utils (Debian) / xz-lzma-compat (Fedora)"),
+        ["lzop"] = ("lzop", "lzop"),
+        ["gzip"] = ("gzip", "gzip"),
+    };
+
+    [ModuleInitializer]
+    internal static void Register() => BuiltinRegistry.AddAssembler("org.osbuild.tar", PluginGuard.Wrap(Run));
+
+    private static void Run(PluginContext context)
+    {
+        string filename = StageOptions.RequiredString(context.Options, "filename");
+        string? compression = StageOptions.String(context.Options, "compression");
+        var arguments = new List<string>();
+        if (compression is not null)
+        {
+            if (!s_compressors.TryGetValue(compression, out var compressor))
+            {
+                throw new PluginFailedException(
+                    $"unknown compression '{compression}': use one of {string.Join(", ", s_compressors.Keys)}");
+            }
+
+            Tool.Require(compressor.Program, compressor.Package);
+            arguments.Add($"--{compression}");
+        }
+
+        string tar = Tool.Require("tar", "tar");
+        arguments.AddRange(["-cf", $"{context.OutputDir}/{filename}", "-C", context.Tree, "."]);
+        Tool.RunChecked(tar, arguments, discardStdout: true);
+    }
+}

@@ -1,0 +1,17 @@
+using System.Runtime.CompilerServices;
+using Engine.Plugins.Common;
+
+namespace Engine.Plugins.Runners.Fedora32;
+
+/// <summary>
+/// org.osbuild.fedora32 (plugins.md 4.1): osbuild's runner for this build root, the same steps as
+/// fedora30: ldconfig, systemd-sysusers, CA bundles, systemd-tmpfiles, no nsswitch.conf; then
+/// the plugin replaces the runner.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal static class Fedora32Runner
+{
+    [ModuleInitializer]
+    internal static void Register()
+        => BuiltinRegistry.AddRunner("org.osbuild.fedora32", args => RunnerProgram.Run("org.osbuild.fedora32", args, RunnerSteps.Osbuild2020Sequence));
+}

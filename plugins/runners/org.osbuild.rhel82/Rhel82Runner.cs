@@ -1,0 +1,49 @@
+using System.Runtime.CompilerServices;
+using Engine.Plugins.Common;
+
+namespace Engine.Plugins.Runners.Rhel82;
+
+/// <summary>
+/// org.osbuild.rhel82 (plugins.md 4.2): the fedora30 steps, then an <c>/etc/os-release</c> file for
+/// RHEL 8.2 and the <c>python3</c> alternatives link, so that <c>#!/usr/bin/python3</c> plugins start.
+/// osbuild deleted the os-release link systemd-nspawn made and failed without it; bubblewrap
+/// makes none, so here an existing entry is replaced and a missing one is fine.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal static class Rhel82Runner
+{
+    private const string OsRelease = """
+        NAME="Red Hat Enterprise Linux"
+        VERSION="8.2 (Ootpa)"
+        ID="rhel"
+        ID_LIKE="fedora"
+        VERSION_ID="8.2"
+        PLATFORM_ID="platform:el8"
+        PRETTY_NAME="Red Hat Enterprise Linux 8.2 Beta (Ootpa)"
+        ANSI_COLOR="0;31"
+        CPE_NAME="cpe:/o:redhat:enterprise_linux:8.2:beta"
+        HOME_URL="https://www.redhat.com/"
+        BUG_REPORT_URL="https://bugzilla.redhat.com/"
+
+        """;
+
+    [ModuleInitializer]
+    internal static void Register()
+        => BuiltinRegistry.AddRunner("org.osbuild.rhel82", args => RunnerProgram.Run("org.osbuild.rhel82", args, Prepare));
+
+    private static void Prepare()
+    {
+        RunnerSteps.Osbuild2020Sequence();
+        if (TextFiles.EntryExists("/etc/os-release"))
+        {
+            File.Delete("/etc/os-release");
+        }
+
+        File.WriteAllText("/etc/os-release", OsRelease);
+        Directory.CreateDirectory("/etc/alternatives");
+        if (!TextFiles.EntryExists("/etc/alternatives/python3"))
+        {
+            File.CreateSymbolicLink("/etc/alternatives/python3", "/usr/bin/python3.6");
+        }
+    }
+}

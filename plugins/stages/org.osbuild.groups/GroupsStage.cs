@@ -1,0 +1,34 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Engine.Plugins.Common;
+using Engine.Protocol.Sdk;
+
+namespace Engine.Plugins.Stages.Groups;
+
+/// <summary>
+/// org.osbuild.groups (plugins.md 1.8): <c>groupadd --root TREE</c> (the build root's groupadd)
+/// per group, in the object's order. A falsy gid (missing, 0) lets groupadd choose.
+/// </summary>
+internal static class GroupsStage
+{
+    [ModuleInitializer]
+    internal static void Register() => BuiltinRegistry.AddStage("org.osbuild.groups", PluginGuard.Wrap(Run));
+
+    private static void Run(PluginContext context)
+    {
+        JsonElement groups = StageOptions.RequiredObject(context.Options, "groups");
+        string groupadd = Tool.Require("groupadd", "passwd (Debian) / shadow-utils (Fedora)");
+        foreach (JsonProperty group in groups.EnumerateObject())
+        {
+            var arguments = new List<string> { "--root", context.Tree };
+            if (StageOptions.Find(group.Value, "gid") is { } gid && PythonValue.IsTruthy(gid))
+            {
+                arguments.Add("--gid");
+                arguments.Add(PythonValue.Str(gid));
+            }
+
+            arguments.Add(group.Name);
+            Tool.RunChecked(groupadd, arguments);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using System.Runtime.CompilerServices;
+using Engine.Plugins.Common;
+using Engine.Protocol.Sdk;
+
+namespace Engine.Plugins.Stages.Hostname;
+
+/// <summary>org.osbuild.hostname (plugins.md 1.10): the static hostname, via systemd-firstboot.</summary>
+internal static class HostnameStage
+{
+    [ModuleInitializer]
+    internal static void Register() => BuiltinRegistry.AddStage("org.osbuild.hostname", PluginGuard.Wrap(Run));
+
+    private static void Run(PluginContext context)
+    {
+        string hostname = StageOptions.RequiredString(context.Options, "hostname");
+        SystemdFirstboot.Set(context.Tree, "/etc/hostname", $"--hostname={hostname}");
+    }
+}

@@ -1,0 +1,18 @@
+using System.Runtime.CompilerServices;
+using Engine.Plugins.Common;
+using Engine.Protocol.Sdk;
+
+namespace Engine.Plugins.Stages.Keymap;
+
+/// <summary>org.osbuild.keymap (plugins.md 1.12): the console keymap, via systemd-firstboot.</summary>
+internal static class KeymapStage
+{
+    [ModuleInitializer]
+    internal static void Register() => BuiltinRegistry.AddStage("org.osbuild.keymap", PluginGuard.Wrap(Run));
+
+    private static void Run(PluginContext context)
+    {
+        string keymap = StageOptions.RequiredString(context.Options, "keymap");
+        SystemdFirstboot.Set(context.Tree, "/etc/vconsole.conf", $"--keymap={keymap}");
+    }
+}

@@ -1,0 +1,42 @@
+using System.Runtime.CompilerServices;
+using Engine.Plugins.Common;
+using Engine.Protocol.Sdk;
+
+namespace Engine.Plugins.Stages.Script;
+
+/// <summary>
+/// org.osbuild.script (plugins.md 1.16): the escape hatch. Writes the script to
+/// <c>TREE/osbuild-script</c>, runs it with <c>chroot TREE /osbuild-script</c> and ends with its
+/// status. The script file is removed afterwards, also when the script fails.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal static class ScriptStage
+{
+    [ModuleInitializer]
+    internal static void Register() => BuiltinRegistry.AddStage("org.osbuild.script", PluginGuard.Wrap(Run));
+
+    private static void Run(PluginContext context)
+    {
+        string script = StageOptions.RequiredString(context.Options, "script");
+        string chroot = Tool.Require("chroot", "coreutils");
+        string path = Path.Join(context.Tree, "osbuild-script");
+        int status;
+        try
+        {
+            TextFiles.Replace(path, script);
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+            status = Tool.Run(chroot, [context.Tree, "/osbuild-script"]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        if (status != 0)
+        {
+            // osbuild exits with the script's status and adds nothing to the log.
+            Console.Out.Flush();
+            Environment.Exit(status);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using System.Runtime.CompilerServices;
+using Engine.Plugins.Common;
+using Engine.Protocol.Sdk;
+
+namespace Engine.Plugins.Stages.Timezone;
+
+/// <summary>org.osbuild.timezone (plugins.md 1.20): the <c>/etc/localtime</c> link, via systemd-firstboot.</summary>
+internal static class TimezoneStage
+{
+    [ModuleInitializer]
+    internal static void Register() => BuiltinRegistry.AddStage("org.osbuild.timezone", PluginGuard.Wrap(Run));
+
+    private static void Run(PluginContext context)
+    {
+        string zone = StageOptions.RequiredString(context.Options, "zone");
+        SystemdFirstboot.Set(context.Tree, "/etc/localtime", $"--timezone={zone}");
+    }
+}

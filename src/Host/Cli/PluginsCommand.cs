@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using Engine.Host.Plugins;
+
+namespace Engine.Host.Cli;
+
+/// <summary><c>osbuild plugins list</c> and <c>osbuild plugins describe NAME</c>.</summary>
+internal sealed class PluginsCommand(TextWriter stdout, TextWriter stderr)
+{
+    public int List(PluginCatalog catalog)
+    {
+        var rows = PluginKind.All.SelectMany(kind => catalog.List(kind)).ToList();
+        int nameWidth = Math.Max(4, rows.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
+        stdout.WriteLine($"{"NAME".PadRight(nameWidth)}  {"KIND",-10}  {"ROOT",-30}  SUMMARY");
+        foreach (PluginInfo plugin in rows)
+        {
+            string summary = plugin.Meta?.Summary ?? "(no meta file: options are not validated)";
+            stdout.WriteLine($"{plugin.Name.PadRight(nameWidth)}  {PluginKind.Singular(plugin.Kind),-10}  {plugin.Root,-30}  {summary}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    public int Describe(PluginCatalog catalog, string name, bool json)
+    {
+        var found = PluginKind.All.Select(kind => catalog.Find(kind, name)).OfType<PluginInfo>().ToList();
+        if (found.Count == 0)
+        {
+            stderr.WriteLine($"error: {catalog.NotFoundMessage(PluginKind.Stage, name)}");
+            return ExitCodes.InvalidInput;
+        }
+
+        foreach (PluginInfo plugin in found)
+        {
+            if (json)
+            {
+                stdout.WriteLine(plugin.Meta?.RawText.TrimEnd() ?? "null");
+                continue;
+            }
+
+            stdout.WriteLine($"{plugin.Name} ({PluginKind.Singular(plugin.Kind)})");
+            stdout.WriteLine($"  executable: {plugin.ExecutablePath}");
+            if (plugin.Meta is null)
+            {
+                stdout.WriteLine("  no meta file: its options are not validated before it runs");
+                continue;
+            }
+
+            stdout.WriteLine($"  protocol:   {plugin.Meta.Protocol?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(not declared)"}");
+            stdout.WriteLine();
+            stdout.WriteLine($"  {plugin.Meta.Summary}");
+            foreach (string line in plugin.Meta.Description)
+            {
+                stdout.WriteLine($"  {line}");
+            }
+
+            stdout.WriteLine();
+            WriteOptions(plugin.Meta.Schema as JsonObject);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private void WriteOptions(JsonObject? schema)
+    {
+        if (schema?["properties"] is not JsonObject properties || properties.Count == 0)
+        {
+            stdout.WriteLine("  Options: none");
+            return;
+        }
+
+        var required = (schema["required"] as JsonArray)?.Select(r => r?.ToString()).ToHashSet() ?? [];
+        var rows = properties.Select(p => (
+            Name: p.Key,
+            Type: DescribeType(p.Value),
+            Required: required.Contains(p.Key) ? "yes" : "",
+            Description: p.Value?["description"]?.ToString() ?? "")).ToList();
+        int nameWidth = Math.Max(6, rows.Max(r => r.Name.Length));
+        int typeWidth = Math.Max(4, rows.Max(r => r.Type.Length));
+        stdout.WriteLine("  Options:");
+        stdout.WriteLine($"  {"OPTION".PadRight(nameWidth)}  {"TYPE".PadRight(typeWidth)}  REQUIRED  DESCRIPTION");
+        foreach (var row in rows)
+        {
+            stdout.WriteLine($"  {row.Name.PadRight(nameWidth)}  {row.Type.PadRight(typeWidth)}  {row.Required,-8}  {row.Description}");
+        }
+    }
+
+    private static string DescribeType(JsonNode? property)
+    {
+        if (property?["type"] is JsonArray types)
+        {
+            return string.Join("|", types.Select(t => t?.ToString()));
+        }
+
+        if (property?["type"]?.ToString() is string type)
+        {
+            return type == "array" && property["items"]?["type"]?.ToString() is string item ? $"array of {item}" : type;
+        }
+
+        if (property?["enum"] is JsonArray values)
+        {
+            return string.Join("|", values.Select(v => v?.ToString()));
+        }
+
+        return property?["oneOf"] is not null || property?["anyOf"] is not null ? "one of several" : "any";
+    }
+}

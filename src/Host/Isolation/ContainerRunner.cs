@@ -1,0 +1,148 @@
+using System.Net.Sockets;
+using System.Text;
+using Engine.Host.Native;
+using Engine.Host.Plugins;
+using Engine.Host.Store;
+using Engine.Protocol;
+using Microsoft.Win32.SafeHandles;
+
+namespace Engine.Host.Isolation;
+
+/// <summary>
+/// Runs one plugin in a bubblewrap container: stdin = the arguments JSON, stdout and stderr = one
+/// pipe streamed live and captured, fd 3 = one end of a socket pair whose other end the host
+/// serves. Everything the run creates (its /var, /dev, the arguments file, the process, the
+/// channel) is owned here and removed on every path out, including cancellation, which kills the
+/// container (bwrap's pid namespace takes every process of the stage with it).
+/// </summary>
+public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputSink liveOutput)
+{
+    /// <param name="attachChannel">Starts serving the host end of the RPC channel; disposed when the run ends.</param>
+    public async Task<ContainerRunResult> RunAsync(
+        ContainerRunRequest request,
+        Func<Stream, ContainerContext, IAsyncDisposable> attachChannel,
+        Func<string?> channelFailure,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using TempDirectory run = TempDirectory.Create(storeRoot, "tmp-run-");
+        string varDirectory = Directory.CreateDirectory(Path.Combine(run.Path, "var")).FullName;
+        string devDirectory = Directory.CreateDirectory(Path.Combine(run.Path, "dev")).FullName;
+        DevDirectory.Populate(devDirectory);
+        string argumentsFile = Path.Combine(run.Path, "arguments.json");
+        await File.WriteAllTextAsync(argumentsFile, request.ArgumentsJson, cancellationToken);
+
+        var command = new BubblewrapCommand()
+            .Isolation()
+            .Programs(request.BuildRoot)
+            .PrivateDirectories(request.BuildRoot, varDirectory)
+            .Kernel(devDirectory);
+        command.Bind(request.Plugin.Root, ContainerPaths.Lib, readOnly: true);
+        string runnerRoot = request.Runner.Root == request.Plugin.Root ? ContainerPaths.Lib : ContainerPaths.RunnerLib;
+        if (runnerRoot == ContainerPaths.RunnerLib)
+        {
+            command.Bind(request.Runner.Root, ContainerPaths.RunnerLib, readOnly: true);
+        }
+
+        foreach (ContainerMount mount in request.Mounts)
+        {
+            command.Bind(mount.HostPath, mount.ContainerPath, mount.ReadOnly);
+        }
+
+        command.Environment(
+        [
+            new("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+            new("LANG", "C.UTF-8"),
+            new("HOME", "/root"),
+            new(ProtocolConstants.RpcFdEnvironmentVariable, ProtocolConstants.RpcFd.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(ProtocolConstants.VersionEnvironmentVariable, ProtocolConstants.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ]);
+        IReadOnlyList<string> argv = command.Build(bwrapPath,
+        [
+            $"{runnerRoot}/{PluginKind.Runner}/{request.Runner.Name}",
+            $"{ContainerPaths.Lib}/{request.Plugin.Kind}/{request.Plugin.Name}",
+        ]);
+
+        var context = new ContainerContext(devDirectory, command.WritableMounts, request.Plugin);
+        SpawnedProcess process;
+        Stream channel;
+        SafeFileHandle outputRead;
+        {
+            using SafeFileHandle stdin = File.OpenHandle(argumentsFile, FileMode.Open, FileAccess.Read);
+            var (read, write) = Descriptors.Pipe();
+            var (hostEnd, pluginEnd) = Descriptors.SocketPair();
+            using (write)
+            using (pluginEnd)
+            {
+                try
+                {
+                    process = SpawnedProcess.Start(bwrapPath, argv, [], [(stdin, 0), (write, 1), (write, 2), (pluginEnd, ProtocolConstants.RpcFd)]);
+                }
+                catch
+                {
+                    read.Dispose();
+                    hostEnd.Dispose();
+                    throw;
+                }
+            }
+
+            // Our copies of the child's ends are closed now, so EOF on the pipe and the socket
+            // means the container is gone.
+            outputRead = read;
+            channel = new NetworkStream(new Socket(hostEnd), ownsSocket: true);
+        }
+
+        var captured = new MemoryStream();
+        string? failure = null;
+        using var timeout = request.Timeout is TimeSpan limit ? new CancellationTokenSource(limit) : new CancellationTokenSource();
+        IAsyncDisposable served = attachChannel(channel, context);
+        try
+        {
+            using CancellationTokenRegistration onCancel = cancellationToken.Register(() => process.Signal(PosixSpawn.SIGKILL));
+            using CancellationTokenRegistration onTimeout = timeout.Token.Register(() => process.Signal(PosixSpawn.SIGKILL));
+            Task pump = PumpAsync(outputRead, captured);
+            int exitCode = await process.Exited.ConfigureAwait(false);
+            await pump.ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (timeout.IsCancellationRequested)
+            {
+                failure = $"{request.Plugin.Name} did not finish within {request.Timeout!.Value.TotalSeconds:0.#} s (--timeout) and was killed";
+            }
+
+            failure ??= channelFailure();
+            return new ContainerRunResult(exitCode, DecodeOutput(captured), failure);
+        }
+        finally
+        {
+            process.Signal(PosixSpawn.SIGKILL);
+            await process.Exited.ConfigureAwait(false);
+            await served.DisposeAsync().ConfigureAwait(false);
+            await channel.DisposeAsync().ConfigureAwait(false);
+            outputRead.Dispose();
+        }
+    }
+
+    private async Task PumpAsync(SafeFileHandle read, MemoryStream captured)
+    {
+        await using var stream = new FileStream(read, FileAccess.Read, bufferSize: 0);
+        byte[] buffer = new byte[16384];
+        while (true)
+        {
+            int count = await stream.ReadAsync(buffer).ConfigureAwait(false);
+            if (count == 0)
+            {
+                return;
+            }
+
+            captured.Write(buffer, 0, count);
+            liveOutput.Write(buffer.AsSpan(0, count));
+        }
+    }
+
+    /// <summary>UTF-8 (invalid bytes become U+FFFD instead of failing) with universal newlines, like osbuild's result.</summary>
+    public static string DecodeOutput(MemoryStream captured)
+    {
+        string text = Encoding.UTF8.GetString(captured.GetBuffer(), 0, (int)captured.Length);
+        return text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+    }
+}

@@ -1,0 +1,144 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Engine.Host.Native;
+
+/// <summary>
+/// A child started with posix_spawn with an explicit descriptor map (child fd ← parent handle).
+/// Every other descriptor of ours is close-on-exec (.NET opens everything O_CLOEXEC), so the child
+/// gets exactly the map. Signals that .NET ignores (SIGPIPE) are reset to default and the mask is
+/// cleared, so the child starts like a child of a shell.
+/// </summary>
+internal sealed unsafe class SpawnedProcess
+{
+    private readonly Task<int> _exit;
+
+    private SpawnedProcess(int pid)
+    {
+        Pid = pid;
+        // waitpid blocks, so it gets a thread of its own; the runtime's SIGCHLD handling only
+        // reaps children it started itself, so this pid stays ours to wait for.
+        _exit = Task.Factory.StartNew(WaitForExit, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    public int Pid { get; }
+
+    /// <summary>Completes with the exit status (128+N when killed by signal N).</summary>
+    public Task<int> Exited => _exit;
+
+    public static SpawnedProcess Start(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, IReadOnlyList<(SafeHandle Handle, int ChildFd)> descriptors)
+    {
+        void* actions = NativeMemory.AllocZeroed(PosixSpawn.FileActionsSize);
+        void* attr = NativeMemory.AllocZeroed(PosixSpawn.AttrSize);
+        void* sigset = NativeMemory.AllocZeroed(PosixSpawn.SigSetSize);
+        var pinned = new List<SafeHandle>();
+        var strings = new List<IntPtr>();
+        try
+        {
+            Check(PosixSpawn.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init", path);
+            Check(PosixSpawn.posix_spawnattr_init(attr), "posix_spawnattr_init", path);
+            foreach (var (handle, childFd) in descriptors)
+            {
+                bool added = false;
+                handle.DangerousAddRef(ref added);
+                pinned.Add(handle);
+                Check(PosixSpawn.posix_spawn_file_actions_adddup2(actions, (int)handle.DangerousGetHandle(), childFd), "posix_spawn_file_actions_adddup2", path);
+            }
+
+            PosixSpawn.sigemptyset(sigset);
+            Check(PosixSpawn.posix_spawnattr_setsigmask(attr, sigset), "posix_spawnattr_setsigmask", path);
+            PosixSpawn.sigfillset(sigset);
+            Check(PosixSpawn.posix_spawnattr_setsigdefault(attr, sigset), "posix_spawnattr_setsigdefault", path);
+            Check(PosixSpawn.posix_spawnattr_setflags(attr, PosixSpawn.POSIX_SPAWN_SETSIGMASK | PosixSpawn.POSIX_SPAWN_SETSIGDEF), "posix_spawnattr_setflags", path);
+
+            byte** argvPtr = ToNativeArray(argv, strings);
+            byte** envPtr = ToNativeArray(environment, strings);
+            byte* pathPtr = (byte*)Utf8(path, strings);
+            int error = PosixSpawn.posix_spawn(out int pid, pathPtr, actions, attr, argvPtr, envPtr);
+            if (error != 0)
+            {
+                throw new NativeException("posix_spawn", path, error);
+            }
+
+            return new SpawnedProcess(pid);
+        }
+        finally
+        {
+            PosixSpawn.posix_spawn_file_actions_destroy(actions);
+            PosixSpawn.posix_spawnattr_destroy(attr);
+            NativeMemory.Free(actions);
+            NativeMemory.Free(attr);
+            NativeMemory.Free(sigset);
+            foreach (SafeHandle handle in pinned)
+            {
+                handle.DangerousRelease();
+            }
+
+            foreach (IntPtr p in strings)
+            {
+                Marshal.FreeHGlobal(p);
+            }
+        }
+    }
+
+    /// <summary>Sends <paramref name="signal"/>; a child that already exited is not an error.</summary>
+    public void Signal(int signal)
+    {
+        if (!_exit.IsCompleted)
+        {
+            PosixSpawn.kill(Pid, signal);
+        }
+    }
+
+    private int WaitForExit()
+    {
+        while (true)
+        {
+            int result = PosixSpawn.waitpid(Pid, out int status, 0);
+            if (result == Pid)
+            {
+                int signal = status & 0x7f;
+                return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != PosixSpawn.EINTR)
+            {
+                throw new NativeException("waitpid", $"process {Pid}", errno);
+            }
+        }
+    }
+
+    private static void Check(int error, string call, string subject)
+    {
+        if (error != 0)
+        {
+            throw new NativeException(call, subject, error);
+        }
+    }
+
+    private static IntPtr Utf8(string value, List<IntPtr> owned)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(value);
+        IntPtr p = Marshal.AllocHGlobal(bytes.Length + 1);
+        Marshal.Copy(bytes, 0, p, bytes.Length);
+        ((byte*)p)[bytes.Length] = 0;
+        owned.Add(p);
+        return p;
+    }
+
+    private static byte** ToNativeArray(IReadOnlyList<string> values, List<IntPtr> owned)
+    {
+        IntPtr array = Marshal.AllocHGlobal(IntPtr.Size * (values.Count + 1));
+        owned.Add(array);
+        var pointers = (byte**)array;
+        for (int i = 0; i < values.Count; i++)
+        {
+            pointers[i] = (byte*)Utf8(values[i], owned);
+        }
+
+        pointers[values.Count] = null;
+        return pointers;
+    }
+}

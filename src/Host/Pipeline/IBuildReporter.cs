@@ -1,0 +1,24 @@
+using Engine.Host.Json;
+using Engine.Protocol;
+
+namespace Engine.Host.Pipeline;
+
+/// <summary>What the user sees while a build runs: interactive text, or nothing in --json mode.</summary>
+public interface IBuildReporter
+{
+    /// <summary>A stage or the assembler is about to run.</summary>
+    void StageStarting(Stage stage, bool isAssembler, int position, int count);
+
+    /// <summary>It finished (successfully or not).</summary>
+    void StageFinished(Stage stage, bool success, TimeSpan elapsed);
+
+    void Progress(Stage stage, ProgressNotification progress);
+
+    void Log(Stage stage, LogNotification log);
+
+    /// <summary>A warning that does not stop the build (for example a plugin without a meta file).</summary>
+    void Warning(string message);
+
+    /// <summary>The build ended; <paramref name="result"/> is osbuild's result object.</summary>
+    void Finished(JValue.Object result, Pipeline pipeline);
+}

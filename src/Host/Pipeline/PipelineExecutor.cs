@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using Engine.Host.Isolation;
+using Engine.Host.Json;
+using Engine.Host.Plugins;
+using Engine.Host.Services;
+using Engine.Host.Store;
+
+namespace Engine.Host.Pipeline;
+
+/// <summary>
+/// Runs a pipeline as osbuild does (spec/engine.md §4.1): the build pipeline first, then the
+/// stages from the last one whose tree is in the store, all on one working tree that is committed
+/// at the end, then the assembler on a read-only view of the final tree. Cached work is skipped; a
+/// fully cached manifest starts no container. The result object has osbuild's keys in osbuild's order.
+/// </summary>
+internal sealed class PipelineExecutor(
+    ObjectStore store,
+    PluginCatalog catalog,
+    ContainerRunner containers,
+    RunServicesFactory services,
+    BuildSettings settings,
+    IBuildReporter reporter)
+{
+    private static readonly UnixFileMode TreeMode = (UnixFileMode)0x1ed; // 0755, what osbuild's new() gives a tree
+
+    public async Task<JValue.Object> RunAsync(Pipeline pipeline, CancellationToken cancellationToken)
+    {
+        var result = new List<(string, JValue)>();
+        if (pipeline.Build is not null)
+        {
+            JValue.Object buildResult = await RunAsync(pipeline.Build, cancellationToken);
+            result.Add(("build", buildResult));
+            if (buildResult["success"] is not JValue.Bool { Value: true })
+            {
+                return Finish(result, success: false);
+            }
+        }
+
+        using TempDirectory? emptyRoot = pipeline.Build is { TreeId: null } ? store.CreateTemporary() : null;
+        BuildRoot buildRoot = pipeline.Build is null
+            ? BuildRoot.Host
+            : new BuildRoot(emptyRoot?.Path ?? ObjectPath(pipeline.Build.TreeId!), IsHost: false);
+
+        if (!pipeline.Stages.IsEmpty)
+        {
+            string treeId = pipeline.TreeId!;
+            if (!store.Contains(treeId))
+            {
+                var stageResults = new List<JValue>();
+                bool ok = await RunStagesAsync(pipeline, buildRoot, stageResults, cancellationToken);
+                result.Add(("stages", new JValue.Array([.. stageResults])));
+                if (!ok)
+                {
+                    return Finish(result, success: false);
+                }
+            }
+
+            result.Add(("tree_id", new JValue.String(treeId)));
+        }
+
+        if (pipeline.Assembler is Stage assembler)
+        {
+            if (!store.Contains(assembler.Id))
+            {
+                JValue.Object assemblerResult = await RunAssemblerAsync(pipeline, assembler, buildRoot, cancellationToken);
+                result.Add(("assembler", assemblerResult));
+                if (assemblerResult["success"] is not JValue.Bool { Value: true })
+                {
+                    return Finish(result, success: false);
+                }
+            }
+
+            result.Add(("output_id", new JValue.String(assembler.Id)));
+        }
+
+        return Finish(result, success: true);
+    }
+
+    private async Task<bool> RunStagesAsync(Pipeline pipeline, BuildRoot buildRoot, List<JValue> stageResults, CancellationToken cancellationToken)
+    {
+        int baseIndex = -1;
+        for (int i = pipeline.Stages.Length - 1; i >= 0; i--)
+        {
+            if (store.Contains(pipeline.Stages[i].Id))
+            {
+                baseIndex = i;
+                break;
+            }
+        }
+
+        using TempDirectory workspace = store.CreateTemporary();
+        string tree = Path.Combine(workspace.Path, "tree");
+        Directory.CreateDirectory(tree, TreeMode);
+        File.SetUnixFileMode(tree, TreeMode);
+        if (baseIndex >= 0)
+        {
+            store.CopyTree(pipeline.Stages[baseIndex].Id, tree, cancellationToken);
+        }
+
+        for (int i = baseIndex + 1; i < pipeline.Stages.Length; i++)
+        {
+            Stage stage = pipeline.Stages[i];
+            using TempDirectory sourcesOutput = store.CreateTemporary("tmp-sources-");
+            string arguments = PythonJson.Compact(JValue.Object.From(
+                ("tree", new JValue.String(ContainerPaths.Tree)),
+                ("sources", new JValue.String(ContainerPaths.Sources)),
+                ("options", stage.Options)));
+            ContainerMount[] mounts =
+            [
+                new(tree, ContainerPaths.Tree, ReadOnly: false),
+                new(sourcesOutput.Path, ContainerPaths.Sources, ReadOnly: true),
+            ];
+            JValue.Object stageResult = await RunPluginAsync(pipeline, stage, PluginKind.Stage, buildRoot, arguments, mounts, sourcesOutput.Path, i, pipeline.Stages.Length, cancellationToken);
+            stageResults.Add(stageResult);
+            if (stageResult["success"] is not JValue.Bool { Value: true })
+            {
+                return false;
+            }
+
+            if (settings.Checkpoints.Contains(stage.Id))
+            {
+                store.Snapshot(tree, stage.Id, cancellationToken);
+            }
+        }
+
+        store.Commit(tree, pipeline.TreeId!, cancellationToken);
+        return true;
+    }
+
+    private async Task<JValue.Object> RunAssemblerAsync(Pipeline pipeline, Stage assembler, BuildRoot buildRoot, CancellationToken cancellationToken)
+    {
+        using TempDirectory? emptyTree = pipeline.TreeId is null ? store.CreateTemporary() : null;
+        string tree = emptyTree?.Path ?? ObjectPath(pipeline.TreeId!);
+        using TempDirectory workspace = store.CreateTemporary();
+        string output = Path.Combine(workspace.Path, "tree");
+        Directory.CreateDirectory(output, TreeMode);
+        File.SetUnixFileMode(output, TreeMode);
+        string arguments = PythonJson.Compact(JValue.Object.From(
+            ("tree", new JValue.String(ContainerPaths.Tree)),
+            ("options", assembler.Options),
+            ("output_dir", new JValue.String(ContainerPaths.Output))));
+        ContainerMount[] mounts =
+        [
+            new(tree, ContainerPaths.Tree, ReadOnly: true),
+            new(output, ContainerPaths.Output, ReadOnly: false),
+        ];
+        JValue.Object result = await RunPluginAsync(pipeline, assembler, PluginKind.Assembler, buildRoot, arguments, mounts, null, 0, 1, cancellationToken);
+        if (result["success"] is JValue.Bool { Value: true })
+        {
+            store.Commit(output, assembler.Id, cancellationToken);
+        }
+
+        return result;
+    }
+
+    private async Task<JValue.Object> RunPluginAsync(
+        Pipeline pipeline, Stage stage, string kind, BuildRoot buildRoot, string arguments,
+        IReadOnlyList<ContainerMount> mounts, string? sourcesOutput, int position, int count, CancellationToken cancellationToken)
+    {
+        PluginInfo plugin = catalog.Require(kind, stage.Name);
+        PluginInfo runner = catalog.Require(PluginKind.Runner, pipeline.Runner);
+        bool isAssembler = kind == PluginKind.Assembler;
+        reporter.StageStarting(stage, isAssembler, position, count);
+        var watch = Stopwatch.StartNew();
+        await using RunServices runServices = services.Create(stage, sourcesOutput);
+        PluginChannel? channel = null;
+        ContainerRunResult run = await containers.RunAsync(
+            new ContainerRunRequest(buildRoot, runner, plugin, arguments, mounts, settings.StageTimeout),
+            (stream, context) => channel = PluginChannel.Serve(stream, runServices, context),
+            () => channel?.Failure is string failure ? $"{stage.Name} {failure}" : null,
+            cancellationToken);
+        if (run.Failure is not null)
+        {
+            reporter.Warning(run.Failure);
+        }
+
+        reporter.StageFinished(stage, run.Success, watch.Elapsed);
+        string output = run.Failure is null ? run.Output : run.Output + (run.Output.EndsWith('\n') || run.Output.Length == 0 ? "" : "\n") + "error: " + run.Failure + "\n";
+        return JValue.Object.From(
+            ("name", new JValue.String(stage.Name)),
+            ("id", new JValue.String(stage.Id)),
+            ("options", stage.Options),
+            ("success", run.Success ? JValue.Bool.True : JValue.Bool.False),
+            ("output", settings.CaptureOutput ? new JValue.String(output) : JValue.Null.Instance));
+    }
+
+    private string ObjectPath(string id)
+        => Path.GetFullPath(Path.Combine(store.RefsDirectory, new FileInfo(store.RefPath(id)).LinkTarget ?? id));
+
+    private static JValue.Object Finish(List<(string, JValue)> members, bool success)
+    {
+        members.Add(("success", success ? JValue.Bool.True : JValue.Bool.False));
+        return JValue.Object.From([.. members]);
+    }
+}

@@ -1,0 +1,159 @@
+using System.Text.Json.Nodes;
+using Engine.Host.Manifest;
+using Json.Schema;
+using Pipe = Engine.Host.Pipeline.Pipeline;
+
+namespace Engine.Host.Plugins;
+
+/// <summary>
+/// Checks a whole manifest against the installed plugins before anything runs: every stage,
+/// assembler and runner must exist and speak our protocol version, and every options object must
+/// satisfy its plugin's schema. All problems are collected, each with the stage's name, its place
+/// and the JSON path of the offending value.
+/// </summary>
+public sealed class OptionsValidator(PluginCatalog catalog, string manifestFileName)
+{
+    private readonly Dictionary<string, JsonSchema> _schemas = new(StringComparer.Ordinal);
+
+    /// <summary>Plugins without a meta file: they run, but their options were not checked.</summary>
+    public List<string> Warnings { get; } = [];
+
+    public IReadOnlyList<InputError> Validate(Pipe pipeline)
+    {
+        var errors = new List<InputError>();
+        foreach (Pipe p in pipeline.SelfAndBuilds())
+        {
+            ValidateRunner(p.Runner, errors);
+            for (int i = 0; i < p.Stages.Length; i++)
+            {
+                var stage = p.Stages[i];
+                ValidateStage(PluginKind.Stage, stage.Name, stage.Options, stage.JsonPath, $"stage {i + 1} of {p.Stages.Length}", errors);
+            }
+
+            if (p.Assembler is { } assembler)
+            {
+                ValidateStage(PluginKind.Assembler, assembler.Name, assembler.Options, assembler.JsonPath, "assembler", errors);
+            }
+        }
+
+        return errors;
+    }
+
+    private void ValidateRunner(string runner, List<InputError> errors)
+    {
+        if (catalog.Find(PluginKind.Runner, runner) is null)
+        {
+            errors.Add(new InputError(manifestFileName, "runner", catalog.NotFoundMessage(PluginKind.Runner, runner)));
+        }
+    }
+
+    private void ValidateStage(string kind, string name, Json.JValue.Object options, string jsonPath, string place, List<InputError> errors)
+    {
+        PluginInfo? plugin;
+        try
+        {
+            plugin = catalog.Find(kind, name);
+        }
+        catch (PluginException e)
+        {
+            errors.Add(new InputError(manifestFileName, jsonPath, e.Message));
+            return;
+        }
+
+        if (plugin is null)
+        {
+            errors.Add(new InputError(manifestFileName, jsonPath + ".name", catalog.NotFoundMessage(kind, name)));
+            return;
+        }
+
+        if (plugin.Meta is null)
+        {
+            string warning = $"{PluginKind.Singular(kind)} {name} has no meta file ({plugin.ExecutablePath}.meta.json): its options are not validated";
+            if (!Warnings.Contains(warning))
+            {
+                Warnings.Add(warning);
+            }
+
+            return;
+        }
+
+        if (plugin.Meta.Protocol is int version && version != Engine.Protocol.ProtocolConstants.Version)
+        {
+            errors.Add(new InputError(manifestFileName, jsonPath + ".name",
+                $"{PluginKind.Singular(kind)} {name} ({plugin.Meta.FilePath}) speaks protocol version {version}, this host speaks {Engine.Protocol.ProtocolConstants.Version}; install a matching version of the plugin"));
+            return;
+        }
+
+        if (plugin.Meta.Schema is not JsonObject schemaNode)
+        {
+            return;
+        }
+
+        JsonSchema schema;
+        try
+        {
+            schema = GetSchema(plugin.Meta);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
+        {
+            errors.Add(new InputError(manifestFileName, jsonPath, $"{name}: the schema in {plugin.Meta.FilePath} is invalid: {e.Message}"));
+            return;
+        }
+
+        _ = schemaNode;
+        EvaluationResults results = schema.Evaluate(JValueConversion.ToJsonNode(options), new EvaluationOptions { OutputFormat = OutputFormat.List });
+        if (results.IsValid)
+        {
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (EvaluationResults detail in results.Details.Append(results))
+        {
+            if (detail.Errors is null)
+            {
+                continue;
+            }
+
+            foreach (var (keyword, message) in detail.Errors)
+            {
+                string pointer = detail.InstanceLocation.ToString();
+                string path = jsonPath + ".options" + PointerToPath(pointer);
+                string text = $"{name} ({place}): {message} [schema keyword '{keyword}']; see `osbuild plugins describe {name}`";
+                if (seen.Add(path + text))
+                {
+                    errors.Add(new InputError(manifestFileName, path, text));
+                }
+            }
+        }
+    }
+
+    private JsonSchema GetSchema(PluginMeta meta)
+    {
+        if (!_schemas.TryGetValue(meta.FilePath, out JsonSchema? schema))
+        {
+            schema = JsonSchema.FromText(meta.Schema!.ToJsonString());
+            _schemas[meta.FilePath] = schema;
+        }
+
+        return schema;
+    }
+
+    // "/users/root/uid" → ".users.root.uid"; "/packages/0" → ".packages[0]"
+    private static string PointerToPath(string pointer)
+    {
+        if (string.IsNullOrEmpty(pointer) || pointer == "/" || pointer == "#")
+        {
+            return "";
+        }
+
+        var builder = new System.Text.StringBuilder();
+        foreach (string raw in pointer.TrimStart('#').Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string part = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            builder.Append(int.TryParse(part, out _) ? $"[{part}]" : "." + part);
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,9 @@
+namespace Engine.Host.Plugins;
+
+/// <summary>A plugin found on the search path.</summary>
+/// <param name="Name">Reverse-DNS name.</param>
+/// <param name="Kind">One of <see cref="PluginKind"/>.</param>
+/// <param name="Root">The plugin root it was found in.</param>
+/// <param name="ExecutablePath">The executable (may be a symlink into the root, e.g. to the multi-call binary).</param>
+/// <param name="Meta">Its meta file; null when it has none (options are then not validated).</param>
+public sealed record PluginInfo(string Name, string Kind, string Root, string ExecutablePath, PluginMeta? Meta);

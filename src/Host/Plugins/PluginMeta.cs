@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Engine.Host.Plugins;
+
+/// <summary>
+/// A plugin's <c>NAME.meta.json</c>, read without running the plugin: a one-line summary, a
+/// description (list of lines), the protocol version it speaks and the JSON schema of its options.
+/// </summary>
+public sealed record PluginMeta(string Summary, IReadOnlyList<string> Description, int? Protocol, JsonNode? Schema, string FilePath, string RawText)
+{
+    /// <summary>Reads and checks a meta file.</summary>
+    /// <exception cref="PluginException">The file is not valid JSON or has the wrong shape.</exception>
+    public static PluginMeta Load(string path)
+    {
+        string text = File.ReadAllText(path);
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new PluginException($"{path}: the meta file is not valid JSON: {e.Message}");
+        }
+
+        if (root is not JsonObject obj)
+        {
+            throw new PluginException($"{path}: the meta file must be an object {{\"summary\", \"description\", \"protocol\", \"schema\"}}");
+        }
+
+        string summary = obj["summary"] is JsonValue s && s.TryGetValue(out string? summaryText) ? summaryText : "";
+        var description = new List<string>();
+        switch (obj["description"])
+        {
+            case JsonArray lines:
+                description.AddRange(lines.Select(l => l?.ToString() ?? ""));
+                break;
+            case JsonValue line when line.TryGetValue(out string? single):
+                description.Add(single);
+                break;
+        }
+
+        int? protocol = obj["protocol"] is JsonValue p && p.TryGetValue(out int version) ? version : null;
+        JsonNode? schema = obj["schema"];
+        if (schema is not null and not JsonObject)
+        {
+            throw new PluginException($"{path}: \"schema\" must be a JSON schema object");
+        }
+
+        return new PluginMeta(summary, description, protocol, schema?.DeepClone(), path, text);
+    }
+}

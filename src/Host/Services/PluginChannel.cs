@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Engine.Host.Isolation;
+using Engine.Protocol;
+using StreamJsonRpc;
+using StreamJsonRpc.Protocol;
+
+namespace Engine.Host.Services;
+
+/// <summary>
+/// The host end of one plugin's fd 3: JSON-RPC 2.0, one UTF-8 JSON message per line, served by
+/// StreamJsonRpc. Lives exactly as long as the plugin run. A plugin that sends garbage only loses
+/// its own channel; the failure is kept and reported as the stage's failure.
+/// </summary>
+public sealed class PluginChannel : IAsyncDisposable
+{
+    private readonly JsonRpc _rpc;
+    private string? _failure;
+
+    private PluginChannel(Stream stream, IHostServices services, ContainerContext container)
+    {
+        var formatter = new SystemTextJsonFormatter();
+        var handler = new NewLineDelimitedMessageHandler(stream, stream, formatter);
+        _rpc = new JsonRpc(handler);
+        _rpc.AddLocalRpcTarget(new Target(services, container), new JsonRpcTargetOptions { DisposeOnDisconnect = false });
+        _rpc.Disconnected += OnDisconnected;
+        _rpc.StartListening();
+    }
+
+    /// <summary>Why the channel broke, when the plugin is to blame (garbage, not plain EOF).</summary>
+    public string? Failure => _failure;
+
+    public static PluginChannel Serve(Stream stream, IHostServices services, ContainerContext container)
+        => new(stream, services, container);
+
+    private void OnDisconnected(object? sender, JsonRpcDisconnectedEventArgs e)
+    {
+        if (e.Reason is DisconnectedReason.ParseError or DisconnectedReason.StreamError)
+        {
+            _failure = $"wrote something on fd 3 that is not JSON-RPC ({e.Reason}: {e.Description}); only the SDK or a JSON-RPC client may write to fd 3 (docs/protocol.md)";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _rpc.Dispose();
+        try
+        {
+            await _rpc.Completion.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The channel's end is reported through Failure; nothing else waits for it.
+        }
+    }
+
+    /// <summary>The methods of docs/protocol.md.</summary>
+    private sealed class Target(IHostServices services, ContainerContext container)
+    {
+        public ContainerContext Container => container;
+
+        [JsonRpcMethod(MethodNames.SourcesGet, UseSingleObjectParameterDeserialization = true)]
+        public Task<JsonElement> GetSourcesAsync(SourcesGetRequest request, CancellationToken cancellationToken)
+        {
+            if (request is null || string.IsNullOrEmpty(request.Source) || request.Checksums is null)
+            {
+                throw InvalidRequest($"{MethodNames.SourcesGet} needs {{\"source\": name, \"checksums\": [..]}}");
+            }
+
+            if (container.Plugin.Kind != Plugins.PluginKind.Stage)
+            {
+                throw new LocalRpcException($"{MethodNames.SourcesGet} is offered to stages only") { ErrorCode = (int)ErrorCodes.NotAvailable };
+            }
+
+            return services.GetSourcesAsync(request, cancellationToken);
+        }
+
+        [JsonRpcMethod(MethodNames.LoopAttach, UseSingleObjectParameterDeserialization = true)]
+        public LoopAttachResult AttachLoop(LoopAttachRequest request)
+        {
+            if (request is null || string.IsNullOrEmpty(request.FileName))
+            {
+                throw InvalidRequest($"{MethodNames.LoopAttach} needs {{\"filename\": path}}");
+            }
+
+            if (container.Plugin.Kind != Plugins.PluginKind.Assembler)
+            {
+                throw new LocalRpcException($"{MethodNames.LoopAttach} is offered to assemblers only") { ErrorCode = (int)ErrorCodes.NotAvailable };
+            }
+
+            return services.AttachLoop(request, container);
+        }
+
+        [JsonRpcMethod(MethodNames.LoopDetach, UseSingleObjectParameterDeserialization = true)]
+        public void DetachLoop(LoopDetachRequest request)
+        {
+            if (request is null || string.IsNullOrEmpty(request.DevName))
+            {
+                throw InvalidRequest($"{MethodNames.LoopDetach} needs {{\"devname\": name}}");
+            }
+
+            services.DetachLoop(request);
+        }
+
+        [JsonRpcMethod(MethodNames.Progress, UseSingleObjectParameterDeserialization = true)]
+        public void Progress(ProgressNotification progress)
+        {
+            if (progress is not null)
+            {
+                services.ReportProgress(progress);
+            }
+        }
+
+        [JsonRpcMethod(MethodNames.Log, UseSingleObjectParameterDeserialization = true)]
+        public void Log(LogNotification log)
+        {
+            if (log is not null)
+            {
+                services.Log(log);
+            }
+        }
+
+        private static LocalRpcException InvalidRequest(string message)
+            => new(message) { ErrorCode = (int)ErrorCodes.InvalidRequest };
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Engine.Host.Store;
+
+/// <summary>
+/// The only way the host deletes a directory tree. We run as root and bind-mount host directories,
+/// so a leaked mount below a work dir could turn a plain recursive delete into deleting the host:
+/// first every mount at or below the path is detached (deepest first), then
+/// <c>rm -rf --one-file-system</c> removes what is left and refuses to cross into any mount that
+/// could not be detached.
+/// </summary>
+public static partial class GuardedDelete
+{
+    private const int MNT_DETACH = 2;
+
+    [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Umount2(string target, int flags);
+
+    /// <summary>Unmounts everything at or below <paramref name="path"/>, then deletes it.</summary>
+    /// <exception cref="IOException">Something could not be removed; the message names it.</exception>
+    public static void Remove(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (full == "/" || !Directory.Exists(full) && !File.Exists(full) && !IsSymlink(full))
+        {
+            return;
+        }
+
+        UnmountBelow(full);
+        using var rm = Process.Start(new ProcessStartInfo("rm", ["-rf", "--one-file-system", "--", full])
+        {
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        }) ?? throw new IOException($"cannot start rm to delete {full}");
+        string errors = rm.StandardError.ReadToEnd();
+        rm.WaitForExit();
+        if (rm.ExitCode != 0)
+        {
+            throw new IOException($"could not delete {full}: {errors.Trim()}");
+        }
+    }
+
+    /// <summary>Detaches every mount at or below <paramref name="path"/>, deepest first.</summary>
+    public static void UnmountBelow(string path)
+    {
+        string full = Path.GetFullPath(path).TrimEnd('/');
+        foreach (string mountPoint in MountPointsBelow(full).OrderByDescending(m => m.Length))
+        {
+            if (Umount2(mountPoint, MNT_DETACH) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                const int EINVAL = 22;
+                const int ENOENT = 2;
+                if (errno != EINVAL && errno != ENOENT)
+                {
+                    throw new IOException($"could not unmount {mountPoint} before deleting {full}: {Marshal.GetPInvokeErrorMessage(errno)}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Mount points at or below <paramref name="path"/> in this process's mount namespace.</summary>
+    public static IReadOnlyList<string> MountPointsBelow(string path)
+    {
+        string prefix = path.TrimEnd('/') + "/";
+        var result = new List<string>();
+        foreach (string line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            string[] fields = line.Split(' ');
+            if (fields.Length > 4)
+            {
+                string mountPoint = UnescapeMountInfo(fields[4]);
+                if (mountPoint == path.TrimEnd('/') || mountPoint.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    result.Add(mountPoint);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    // mountinfo writes space, tab, newline and backslash as octal escapes (\040 …).
+    private static string UnescapeMountInfo(string field)
+    {
+        if (!field.Contains('\\', StringComparison.Ordinal))
+        {
+            return field;
+        }
+
+        var builder = new System.Text.StringBuilder();
+        for (int i = 0; i < field.Length; i++)
+        {
+            if (field[i] == '\\' && i + 3 < field.Length)
+            {
+                builder.Append((char)Convert.ToInt32(field.Substring(i + 1, 3), 8));
+                i += 3;
+            }
+            else
+            {
+                builder.Append(field[i]);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsSymlink(string path) => new FileInfo(path).LinkTarget is not null;
+}
