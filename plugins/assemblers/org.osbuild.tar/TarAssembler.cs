@@ -11,15 +11,19 @@ namespace Engine.Plugins.Assemblers.Tar;
 /// </summary>
 internal static class TarAssembler
 {
-    /// <summary>GNU tar's compression flags osbuild allows, with the program tar runs for each and its package.</summary>
-    private static readonly Dictionary<string, (string Program, string Package)> s_compressors = new(StringComparer.Ordinal)
+    /// <summary>
+    /// GNU tar's compression flags osbuild allows, with the program tar runs for each and its
+    /// package. Debian's tar runs xz for --lzma (checked with strace), other builds run lzma,
+    /// so either is enough there.
+    /// </summary>
+    private static readonly Dictionary<string, (string[] Programs, string Package)> s_compressors = new(StringComparer.Ordinal)
     {
-        ["bzip2"] = ("bzip2", "bzip2"),
-        ["xz"] = ("xz", "xz-utils (Debian) / xz (Fedora)"),
-        ["lzip"] = ("lzip", "lzip"),
-        ["lzma"] = ("lzma", "xz-utils (Debian) / xz-lzma-compat (Fedora)"),
-        ["lzop"] = ("lzop", "lzop"),
-        ["gzip"] = ("gzip", "gzip"),
+        ["bzip2"] = (["bzip2"], "bzip2"),
+        ["xz"] = (["xz"], "xz-utils (Debian) / xz (Fedora)"),
+        ["lzip"] = (["lzip"], "lzip"),
+        ["lzma"] = (["xz", "lzma"], "xz-utils (Debian) / xz-lzma-compat (Fedora)"),
+        ["lzop"] = (["lzop"], "lzop"),
+        ["gzip"] = (["gzip"], "gzip"),
     };
 
     [ModuleInitializer]
@@ -38,7 +42,11 @@ internal static class TarAssembler
                     $"unknown compression '{compression}': use one of {string.Join(", ", s_compressors.Keys)}");
             }
 
-            Tool.Require(compressor.Program, compressor.Package);
+            if (!compressor.Programs.Any(program => Tool.Find(program) is not null))
+            {
+                Tool.Require(compressor.Programs[^1], compressor.Package);
+            }
+
             arguments.Add($"--{compression}");
         }
 

@@ -18,10 +18,10 @@ namespace Engine.Host.Isolation;
 public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputSink liveOutput)
 {
     /// <param name="attachChannel">Starts serving the host end of the RPC channel; disposed when the run ends.</param>
+    /// <param name="cancellationToken">Kills the container.</param>
     public async Task<ContainerRunResult> RunAsync(
         ContainerRunRequest request,
-        Func<Stream, ContainerContext, IAsyncDisposable> attachChannel,
-        Func<string?> channelFailure,
+        Func<Stream, ContainerContext, IPluginChannel> attachChannel,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -95,7 +95,7 @@ public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputS
         var captured = new MemoryStream();
         string? failure = null;
         using var timeout = request.Timeout is TimeSpan limit ? new CancellationTokenSource(limit) : new CancellationTokenSource();
-        IAsyncDisposable served = attachChannel(channel, context);
+        IPluginChannel served = attachChannel(channel, context);
         try
         {
             using CancellationTokenRegistration onCancel = cancellationToken.Register(() => process.Signal(PosixSpawn.SIGKILL));
@@ -109,7 +109,10 @@ public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputS
                 failure = $"{request.Plugin.Name} did not finish within {request.Timeout!.Value.TotalSeconds:0.#} s (--timeout) and was killed";
             }
 
-            failure ??= channelFailure();
+            // The container is gone, so its end of the socket is closed: wait for the channel to
+            // read to EOF, so that garbage sent just before exiting is not missed.
+            await served.Completion.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            failure ??= served.Failure is string broken ? $"{request.Plugin.Name} {broken}" : null;
             return new ContainerRunResult(exitCode, DecodeOutput(captured), failure);
         }
         finally

@@ -34,8 +34,6 @@ internal static unsafe partial class FileSystemNative
     /// <summary><c>d_type</c> values of <c>getdents64</c>.</summary>
     public const byte DT_UNKNOWN = 0;
     public const byte DT_DIR = 4;
-    public const byte DT_REG = 8;
-    public const byte DT_LNK = 10;
 
     private const uint StatxMask = 0x1 | 0x2 | 0x8 | 0x10 | 0x200; // STATX_TYPE | MODE | UID | GID | SIZE
 
@@ -498,20 +496,6 @@ internal static unsafe partial class FileSystemNative
         }
 
         return builder.ToString();
-    }
-
-    /// <summary>Whether a string decoded by <see cref="DecodeFileName"/> holds escaped (undecodable) bytes.</summary>
-    public static bool HasEscapedBytes(string decoded)
-    {
-        foreach (char c in decoded)
-        {
-            if (c is >= (char)0xdc80 and <= (char)0xdcff)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static byte[] ProcFdPath(int fd, byte[]? nameWithNul)

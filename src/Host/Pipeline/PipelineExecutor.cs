@@ -163,11 +163,9 @@ internal sealed class PipelineExecutor(
         reporter.StageStarting(stage, isAssembler, position, count);
         var watch = Stopwatch.StartNew();
         await using RunServices runServices = services.Create(stage, sourcesOutput);
-        PluginChannel? channel = null;
         ContainerRunResult run = await containers.RunAsync(
             new ContainerRunRequest(buildRoot, runner, plugin, arguments, mounts, settings.StageTimeout),
-            (stream, context) => channel = PluginChannel.Serve(stream, runServices, context),
-            () => channel?.Failure is string failure ? $"{stage.Name} {failure}" : null,
+            (stream, context) => PluginChannel.Serve(stream, runServices, context),
             cancellationToken);
         if (run.Failure is not null)
         {

@@ -11,7 +11,7 @@ namespace Engine.Host.Services;
 /// StreamJsonRpc. Lives exactly as long as the plugin run. A plugin that sends garbage only loses
 /// its own channel; the failure is kept and reported as the stage's failure.
 /// </summary>
-public sealed class PluginChannel : IAsyncDisposable
+public sealed class PluginChannel : IPluginChannel
 {
     private readonly JsonRpc _rpc;
     private string? _failure;
@@ -25,6 +25,8 @@ public sealed class PluginChannel : IAsyncDisposable
         _rpc.Disconnected += OnDisconnected;
         _rpc.StartListening();
     }
+
+    public Task Completion => _rpc.Completion;
 
     /// <summary>Why the channel broke, when the plugin is to blame (garbage, not plain EOF).</summary>
     public string? Failure => _failure;

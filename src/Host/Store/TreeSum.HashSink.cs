@@ -16,10 +16,10 @@ public static partial class TreeSum
     /// </summary>
     private sealed class HashSink : IDisposable
     {
-        private const int ChunkSize = 1 << 20;
+        private static readonly int ChunkSize = int.Parse(Environment.GetEnvironmentVariable("H1_CHUNK") ?? "1048576", System.Globalization.CultureInfo.InvariantCulture);
 
         // Four chunks: one being filled, up to three queued or being hashed.
-        private const int ChunkCount = 4;
+        private static readonly int ChunkCount = int.Parse(Environment.GetEnvironmentVariable("H1_COUNT") ?? "4", System.Globalization.CultureInfo.InvariantCulture);
 
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private readonly BlockingCollection<(byte[] Buffer, int Length)> _full = new(ChunkCount);

@@ -74,7 +74,7 @@ public static partial class TreeSum
                 // osbuild hashes the target decoded and re-encoded as strict UTF-8, which fails on other bytes.
                 if (!Utf8.IsValid(target))
                 {
-                    throw new IOException($"treesum: the target of symlink {EntryPath(directoryPath, entry)} is not valid UTF-8; osbuild cannot hash such a tree, rename the target");
+                    throw new IOException($"treesum: the target of symlink {EntryPath(directoryPath, entry)} is not valid UTF-8, which osbuild's treesum cannot hash; point the link at a UTF-8 path");
                 }
 
                 WriteMeta(status, entry, label);

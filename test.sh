@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test (unit and integration) against the install tree made by ./build.sh, and prints
+# one summary line "N passed, N failed, N skipped". Integration tests need root.
+set -uo pipefail
+cd "$(dirname "$0")"
+[ -x out/bin/osbuild ] || ./build.sh
+results=$(mktemp -d)
+trap 'rm -rf --one-file-system "$results"' EXIT
+status=0
+for project in tests/Protocol.Tests tests/Host.Tests tests/Integration.Tests; do
+    log=$results/$(basename "$project").log
+    dotnet test "$project" -c Release --nologo --blame-hang-timeout 15m "$@" 2>&1 | tee "$log" || status=1
+done
+passed=0 failed=0 skipped=0
+for log in "$results"/*.log; do
+    while read -r f p s; do
+        failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
+    done < <(sed -nE 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/p' "$log")
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

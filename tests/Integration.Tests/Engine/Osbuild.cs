@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Engine.Host.Json;
+
+namespace Engine.Integration.Tests.Engine;
+
+/// <summary>Runs the installed host (<c>out/bin/osbuild</c>, made by ./build.sh) as a user would.</summary>
+internal static class Osbuild
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string Binary => Environment.GetEnvironmentVariable("OSBUILD_BINARY") ?? Path.Combine(RepoRoot, "out", "bin", "osbuild");
+
+    public static string SharedData => Path.Combine(RepoRoot, "..", "shared", "osbuild-data");
+
+    public static string Fixtures => Path.Combine(RepoRoot, "tests", "Fixtures");
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        public JValue.Object Json => (JValue.Object)JsonTextParser.Parse(Stdout, "stdout");
+
+        public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+    }
+
+    public static Result Run(IEnumerable<string> arguments, string? stdin = null, TimeSpan? timeout = null, IDictionary<string, string>? environment = null)
+    {
+        Assert.SkipUnless(File.Exists(Binary), $"{Binary} is missing: run ./build.sh first");
+        var start = new ProcessStartInfo(Binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+
+        process.StandardInput.Close();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"osbuild {string.Join(' ', arguments)} did not finish");
+        }
+
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static bool IsRoot => Environment.UserName == "root";
+
+    private static string FindRepoRoot()
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "Engine.sln")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        return dir ?? throw new InvalidOperationException("Engine.sln not found above " + AppContext.BaseDirectory);
+    }
+}
