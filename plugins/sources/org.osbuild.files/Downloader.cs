@@ -86,16 +86,15 @@ internal sealed class Downloader : IDisposable
             }
             catch (HttpRequestException e) when (e.StatusCode is null)
             {
-                lastProblem = e.HttpRequestError switch
-                {
-                    HttpRequestError.NameResolutionError => $"cannot resolve host {uri.Host}: {e.Message}",
-                    HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError => $"cannot reach {uri.Authority}: {Describe(e)}",
-                    _ => Describe(e),
-                };
+                lastProblem = ErrorText.ForHttp(e.HttpRequestError, uri, e);
+            }
+            catch (HttpIOException e) when (!uri.IsFile)
+            {
+                lastProblem = $"connection lost after {counted} bytes: {ErrorText.ForHttp(e.HttpRequestError, uri, e)}";
             }
             catch (IOException e) when (!uri.IsFile)
             {
-                lastProblem = $"connection lost after {counted} bytes: {Describe(e)}";
+                lastProblem = $"connection lost after {counted} bytes: {ErrorText.External(e) ?? "I/O error"}";
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -103,7 +102,7 @@ internal sealed class Downloader : IDisposable
             }
             catch (Exception e) when (uri.IsFile && e is IOException or UnauthorizedAccessException)
             {
-                throw Failed(url, checksum, e.Message);
+                throw Failed(url, checksum, ErrorText.ForFile(e, uri.LocalPath));
             }
             finally
             {
@@ -193,9 +192,6 @@ internal sealed class Downloader : IDisposable
             offset += read;
         }
     }
-
-    private static string Describe(Exception e)
-        => e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message} ({inner.Message})" : e.Message;
 
     private static SourceFailedException Failed(string url, FileChecksum checksum, string problem)
         => new($"error downloading {url} (for {checksum.Text}): {problem}");

@@ -65,7 +65,8 @@ internal static class FilesSource
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    failures[index] = $"{checksum} from {urls[checksum]}: {e.Message}";
+                    // The cache or output directory failed us (full disk, permissions…), not the download.
+                    failures[index] = $"{checksum} from {urls[checksum]}: {ErrorText.External(e) ?? ErrorText.ForFile(e, arguments.Cache)}";
                 }
             }).ConfigureAwait(false);
 
@@ -146,7 +147,7 @@ internal static class FilesSource
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new SourceFailedException($"cannot create the {what} directory {path}: {e.Message}");
+            throw new SourceFailedException($"cannot create the {what} directory: {ErrorText.ForFile(e, path)}");
         }
     }
 }

@@ -65,7 +65,8 @@ internal sealed class TlsSecrets : IDisposable
             }
             catch (CryptographicException e)
             {
-                throw new SourceFailedException($"secrets: cannot load ssl_client_cert with ssl_client_key: {e.Message}");
+                throw new SourceFailedException(
+                    $"secrets: cannot load ssl_client_cert with ssl_client_key: expected a PEM CERTIFICATE and its PEM PRIVATE KEY{Detail(e)}");
             }
         }
         else if (keyPem is not null)
@@ -82,7 +83,7 @@ internal sealed class TlsSecrets : IDisposable
             }
             catch (CryptographicException e)
             {
-                throw new SourceFailedException($"secrets: cannot load ssl_ca_cert: {e.Message}");
+                throw new SourceFailedException($"secrets: cannot load ssl_ca_cert: expected PEM CERTIFICATE blocks{Detail(e)}");
             }
 
             if (roots.Count == 0)
@@ -127,6 +128,8 @@ internal sealed class TlsSecrets : IDisposable
             root.Dispose();
         }
     }
+
+    private static string Detail(CryptographicException e) => ErrorText.External(e) is string text ? $" ({text})" : "";
 
     private static string? Get(JsonElement secrets, string key)
         => secrets.TryGetProperty(key, out JsonElement value) ? value.GetString() : null;

@@ -112,7 +112,7 @@ public static partial class TreeSum
 
             if (Environment.GetEnvironmentVariable("H1_INLINE") == "1")
             {
-                _hash.AppendData(_current, 0, _used);
+                if (Environment.GetEnvironmentVariable("H1_NOHASH") != "1") _hash.AppendData(_current, 0, _used);
                 _used = 0;
                 return;
             }

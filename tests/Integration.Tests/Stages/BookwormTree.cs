@@ -24,6 +24,14 @@ internal static class BookwormTree
         return copy;
     }
 
+    /// <summary>The cached tree itself, for readers only (a runner's build root is mounted read-only).</summary>
+    public static async Task<string> CachedPathAsync()
+    {
+        Requirements.Root();
+        await EnsureCachedAsync();
+        return CachePath;
+    }
+
     private static async Task EnsureCachedAsync()
     {
         if (Directory.Exists(CachePath))

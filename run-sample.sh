@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Sets up this machine (Debian 12, as root), builds the engine, and builds the bootable Debian
+# bookworm image of samples/debian-bookworm-qcow2.json with it. Prints where the image is and the
+# qemu command that boots it. A second run reuses the store and finishes in seconds.
+set -euo pipefail
+cd "$(dirname "$0")"
+bash ./setup.sh
+bash ./build.sh
+store=${OSBUILD_STORE:-$PWD/.osbuild}
+manifest=${1:-samples/debian-bookworm-qcow2.json}
+out/bin/osbuild --store "$store" "$manifest"
+output_id=$(out/bin/osbuild --inspect "$manifest" | sed -n 's/^  "output_id": "\(.*\)".*/\1/p' | tail -n 1)
+image_dir=$store/refs/$output_id
+image=$(find -L "$image_dir" -maxdepth 1 -type f | head -n 1)
+echo
+echo "image: $image"
+case "$image" in
+    *.qcow2) echo "boot:  qemu-system-x86_64 -m 1024 -nographic -serial mon:stdio -drive file=$image,format=qcow2,if=virtio,snapshot=on" ;;
+esac

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+
+namespace Engine.Integration.Tests.Runners;
+
+/// <summary>org.osbuild.host in the container the host will make: cheap setup, then exec.</summary>
+public sealed class HostRunnerTests
+{
+    [Fact]
+    public async Task Host_Probe_ExecsPluginKeepingPidStdinAndFd3()
+    {
+        using var sandbox = new RunnerSandbox();
+
+        SandboxResult result = await sandbox.RunAsync("host", [RunnerSandbox.Probe, "", "extra"], """{"tree": "/run/osbuild/tree", "options": {}}""");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("2", result.Value("pid"));
+        Assert.Equal("1", result.Value("ppid"));
+        Assert.Equal($"{RunnerSandbox.Probe}  extra", result.Value("argv"));
+        Assert.Equal("""{"tree": "/run/osbuild/tree", "options": {}}""", result.Value("stdin"));
+        Assert.Equal("open", result.Value("fd3"));
+        Assert.Equal("fd3-ok\n", result.Fd3);
+        Assert.Equal("", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Host_Environment_AccountsLinksAndVarTmp()
+    {
+        using var sandbox = new RunnerSandbox();
+
+        SandboxResult result = await sandbox.RunAsync("host", [RunnerSandbox.Probe, """
+            echo "etc=$(ls -A /etc | tr '\n' ' ')"
+            echo "passwd=$(head -n1 /etc/passwd)"
+            echo "group=$(head -n1 /etc/group)"
+            echo "mtab=$(readlink /etc/mtab)"
+            echo "osrelease=$(readlink /etc/os-release)"
+            echo "vartmp=$(stat -c %a /var/tmp)"
+            echo "tmp=$(stat -c %a /tmp)"
+            echo "owner=$(tar -cf - -C / etc/passwd 2>/dev/null | tar -tvf - | cut -d' ' -f2)"
+            """]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("group mtab os-release passwd ", result.Value("etc"));
+        // base-passwd's masters on Debian, a root-only line elsewhere.
+        Assert.Matches(@"^root:[*x]:0:0:root:/root:/bin/(ba)?sh$", result.Value("passwd"));
+        Assert.Matches(@"^root:[*x]:0:$", result.Value("group"));
+        Assert.Equal("../proc/self/mounts", result.Value("mtab"));
+        Assert.Equal("../usr/lib/os-release", result.Value("osrelease"));
+        Assert.Equal("1777", result.Value("vartmp"));
+        Assert.Equal("1777", result.Value("tmp"));
+        Assert.Equal("root/root", result.Value("owner"));
+    }
+
+    [Fact]
+    public async Task Host_Overhead_WithinBudget()
+    {
+        // The target is 15 ms per stage; the bound leaves room for a loaded CI machine.
+        using var sandbox = new RunnerSandbox();
+        await sandbox.RunAsync("host", ["/usr/bin/true"]);
+        var direct = new List<double>();
+        var viaRunner = new List<double>();
+        for (int i = 0; i < 15; i++)
+        {
+            direct.Add(await TimeAsync(() => sandbox.RunCommandAsync(["/usr/bin/true"])));
+            viaRunner.Add(await TimeAsync(() => sandbox.RunAsync("host", ["/usr/bin/true"])));
+        }
+
+        double overhead = Median(viaRunner) - Median(direct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"bwrap alone {Median(direct):F1} ms, with org.osbuild.host {Median(viaRunner):F1} ms: runner overhead {overhead:F1} ms");
+        Assert.True(overhead < 50, $"org.osbuild.host adds {overhead:F1} ms per stage (median of 15)");
+    }
+
+    private static async Task<double> TimeAsync(Func<Task<SandboxResult>> run)
+    {
+        var clock = Stopwatch.StartNew();
+        SandboxResult result = await run();
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+}
