@@ -33,11 +33,19 @@ if (parsed.Errors.Count > 0)
 
 try
 {
-    int status = await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupted.Token);
+    var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
+    int status = await parsed.InvokeAsync(invocation, interrupted.Token);
     return signalExit != 0 ? signalExit : status;
 }
 catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
 {
+    // Every container, mount, loop device and temporary directory has been released on the way here.
     Console.Out.Write("\n\x1b[0m\x1b[1m\x1b[31mAborted\x1b[0m\n");
     return signalExit;
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or Engine.Host.Plugins.PluginException or InvalidOperationException)
+{
+    // An environment problem (disk full, permissions, a broken plugin root): a message, not a stack trace.
+    Console.Error.WriteLine($"error: {e.Message}");
+    return ExitCodes.BuildFailed;
 }

@@ -27,7 +27,8 @@ internal static class PartitionTable
     /// <summary>
     /// The sfdisk script, byte for byte as the reference writes it: per partition the set fields
     /// <c>start</c>, <c>size</c>, <c>type</c>, <c>name</c>, each followed by <c>bootable</c> for a bootable
-    /// partition whether the field was set or not (sfdisk treats the repeats as one).
+    /// partition whether the field was set or not (sfdisk treats the repeats as one). Two additions
+    /// where the reference's text makes no partition or loses the flag: see the comments below.
     /// </summary>
     public static string Script(string label, string ptuuid, IReadOnlyList<PartitionSpec> partitions)
     {
@@ -53,6 +54,21 @@ internal static class PartitionTable
                 {
                     items.Add("bootable");
                 }
+            }
+
+            if (!items.Any(item => item.Contains('=', StringComparison.Ordinal)))
+            {
+                // Nothing set: the reference's line ("" or only "bootable") is no partition to
+                // sfdisk (an empty line is skipped, "bootable" alone is an "unsupported command").
+                // size=+ asks for every default explicitly: the first free gap, all of it.
+                items.Insert(0, "size=+");
+            }
+
+            if (partition.Bootable && label == "gpt")
+            {
+                // sfdisk (2.38) ignores "bootable" on GPT; the attribute it stands for there is
+                // the legacy BIOS bootable bit, which some firmware wants on the boot partition.
+                items.Add("attrs=\"LegacyBIOSBootable\"");
             }
 
             lines.Add(string.Join(", ", items));

@@ -26,7 +26,7 @@ internal static class DnfSource
         JsonElement repos = Member(arguments.Options, "repos", "options");
         JsonElement secretRepos = Member(arguments.Secrets, "repos", "secrets");
         var reply = new JsonArray();
-        foreach (string checksum in arguments.Checksums)
+        foreach (string checksum in arguments.Checksums ?? [])
         {
             if (repos.ValueKind != JsonValueKind.Object || !repos.TryGetProperty(checksum, out JsonElement repo))
             {

@@ -29,7 +29,20 @@ internal sealed class DownloadProgress : IAsyncDisposable
         _loop = rpc is null ? Task.CompletedTask : Task.Run(SendLoopAsync);
     }
 
-    public static DownloadProgress Start(int files) => new(RpcClient.FromEnvironment(), files);
+    public static DownloadProgress Start(int files)
+    {
+        RpcClient? rpc;
+        try
+        {
+            rpc = RpcClient.FromEnvironment();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            rpc = null; // OSBUILD_RPC_FD names no socket: progress is a courtesy, the download goes on
+        }
+
+        return new DownloadProgress(rpc, files);
+    }
 
     public void AddExpected(long bytes) => Interlocked.Add(ref _total, bytes);
 

@@ -156,7 +156,7 @@ internal sealed class Downloader : IDisposable
                 }
 
                 hash.AppendData(buffer, 0, read);
-                await RandomAccess.WriteAsync(target.Handle, buffer.AsMemory(0, read), offset, cancellationToken).ConfigureAwait(false);
+                await WriteAsync(target, buffer.AsMemory(0, read), offset, cancellationToken).ConfigureAwait(false);
                 offset += read;
                 count(read);
                 _progress.AddDone(read);
@@ -188,8 +188,21 @@ internal sealed class Downloader : IDisposable
             }
 
             hash.AppendData(buffer, 0, read);
-            await RandomAccess.WriteAsync(target.Handle, buffer.AsMemory(0, read), offset, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(target, buffer.AsMemory(0, read), offset, cancellationToken).ConfigureAwait(false);
             offset += read;
+        }
+    }
+
+    /// <summary>A failed write to the cache (a full disk) is final: it must not pass for a network error and be retried.</summary>
+    private static async Task WriteAsync(StagedFile target, ReadOnlyMemory<byte> bytes, long offset, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RandomAccess.WriteAsync(target.Handle, bytes, offset, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw new FinalException($"cannot write into the cache directory: {ErrorText.External(e) ?? "I/O error"}");
         }
     }
 

@@ -26,6 +26,11 @@ internal static class FilesSource
 
     private static async Task<JsonNode> FetchAsync(SourceArguments arguments, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrEmpty(arguments.Cache) || string.IsNullOrEmpty(arguments.Output) || arguments.Checksums is null)
+        {
+            throw new SourceFailedException("the request lacks \"cache\", \"output\" or \"checksums\"");
+        }
+
         Dictionary<string, string> urls = ReadUrls(arguments.Options);
         CreateDirectory(arguments.Cache, "cache");
         CreateDirectory(arguments.Output, "output");

@@ -49,6 +49,13 @@ internal static partial class AptStage
                 await mounts.MountAsync(["-t", "proc", "proc"], Path.Combine(tree, "proc"), cancellationToken).ConfigureAwait(false);
                 await mounts.MountAsync(["-t", "sysfs", "sysfs"], Path.Combine(tree, "sys"), cancellationToken).ConfigureAwait(false);
                 await mounts.MountAsync(["--bind", "/dev"], Path.Combine(tree, "dev"), cancellationToken).ConfigureAwait(false);
+                if (Directory.Exists(Path.Combine(tree, "dev/pts")))
+                {
+                    // apt logs package scripts' output through a pseudo terminal ("Can not write log
+                    // (Is /dev/pts mounted?)" otherwise); a private instance leaves the host's alone.
+                    await mounts.MountAsync(["-t", "devpts", "-o", "newinstance,ptmxmode=0666,mode=0620", "devpts"], Path.Combine(tree, "dev/pts"), cancellationToken).ConfigureAwait(false);
+                }
+
                 resolverPlaced = PlaceAside(tree, "etc/resolv.conf", ResolverFromBuildRoot());
                 policyPlaced = PlaceAside(tree, PolicyRcD, "#!/bin/sh\n# Written by org.osbuild.apt for the duration of the install: start no services.\nexit 101\n");
                 File.SetUnixFileMode(Path.Combine(tree, PolicyRcD), (UnixFileMode)0x1ed); // 0755

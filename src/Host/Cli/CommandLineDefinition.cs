@@ -44,6 +44,7 @@ internal static class CommandLineDefinition
 
         root.Subcommands.Add(PluginsCommandDefinition());
         root.Subcommands.Add(TreeDiffCommandDefinition());
+        root.Subcommands.Add(NewCommand.Create());
         longOptions = root.Options.SelectMany(o => o.Aliases.Append(o.Name)).Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
         return root;
     }

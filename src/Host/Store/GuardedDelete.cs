@@ -6,9 +6,11 @@ namespace Engine.Host.Store;
 /// <summary>
 /// The only way the host deletes a directory tree. We run as root and bind-mount host directories,
 /// so a leaked mount below a work dir could turn a plain recursive delete into deleting the host:
-/// first every mount at or below the path is detached (deepest first), then
-/// <c>rm -rf --one-file-system</c> removes what is left and refuses to cross into any mount that
-/// could not be detached.
+/// first every mount at or below the path is detached (deepest first); then the mount table is
+/// read again and the delete is refused if anything is still mounted there; only then does
+/// <c>rm -rf --one-file-system</c> remove the rest. The second check matters: rm's
+/// <c>--one-file-system</c> compares device numbers, so it does cross into a bind mount of a
+/// directory on the same file system (pinned by GuardedDeleteTests.SameFileSystemBind_RmAlone_CrossesIt).
 /// </summary>
 public static partial class GuardedDelete
 {
@@ -28,6 +30,19 @@ public static partial class GuardedDelete
         }
 
         UnmountBelow(full);
+        RemoveUnmounted(full);
+    }
+
+    /// <summary>Deletes <paramref name="full"/> only if nothing is mounted at or below it.</summary>
+    /// <exception cref="IOException">A mount is still there, or rm failed.</exception>
+    internal static void RemoveUnmounted(string full)
+    {
+        IReadOnlyList<string> remaining = MountPointsBelow(full);
+        if (remaining.Count > 0)
+        {
+            throw new IOException($"refusing to delete {full}: {string.Join(", ", remaining)} is still mounted there; unmount it (umount -R) and delete the directory by hand");
+        }
+
         using var rm = Process.Start(new ProcessStartInfo("rm", ["-rf", "--one-file-system", "--", full])
         {
             RedirectStandardError = true,

@@ -58,7 +58,7 @@ public sealed class QemuAssemblerTests
         Assert.Equal(RootUuid, probe["UUID"]);
         Assert.Equal(SampleTree.Motd, Debugfs(image, offset, "cat /etc/motd"));
         Assert.Equal("0600", Stat(image, offset, "/etc/motd").Mode);
-        Assert.Equal("4755", Stat(image, offset, "/usr/bin/tool").Mode);
+        Assert.Equal("04755", Stat(image, offset, "/usr/bin/tool").Mode);
         Assert.Equal(Stat(image, offset, "/usr/bin/tool").Number, Stat(image, offset, "/usr/bin/tool-again").Number);
         Ext4Inode home = Stat(image, offset, "/home/tester");
         Assert.Equal(("0750", 1000, 1001), (home.Mode, home.Uid, home.Gid));
@@ -158,7 +158,7 @@ public sealed class QemuAssemblerTests
             ["pttype"] = "mbr",
             ["size"] = 96 * MiB,
             ["partitions"] = new JsonArray(
-                new JsonObject { ["start"] = 4096, ["size"] = 65536, ["type"] = "83", ["filesystem"] = new JsonObject { ["type"] = "ext4", ["uuid"] = RootUuid, ["mountpoint"] = "/" } },
+                new JsonObject { ["start"] = 2048, ["size"] = 65536, ["type"] = "83", ["filesystem"] = new JsonObject { ["type"] = "ext4", ["uuid"] = RootUuid, ["mountpoint"] = "/" } },
                 new JsonObject { ["bootable"] = true, ["filesystem"] = new JsonObject { ["type"] = "ext4", ["uuid"] = BootUuid, ["label"] = "boot", ["mountpoint"] = "/boot" } }),
         };
 
@@ -168,10 +168,11 @@ public sealed class QemuAssemblerTests
         // Then / has an empty /boot, and /boot's file system has the kernel and GRUB's directory
         string image = Path.Combine(scratch.Output, "disk.img");
         JsonElement[] parts = [.. PartitionTable(image).GetProperty("partitions").EnumerateArray()];
-        Assert.Equal(4096, parts[0].GetProperty("start").GetInt64());
+        Assert.Equal(2048, parts[0].GetProperty("start").GetInt64());
+        Assert.Equal(2048 + 65536, parts[1].GetProperty("start").GetInt64());
         Assert.False(parts[0].TryGetProperty("bootable", out _));
         Assert.True(parts[1].GetProperty("bootable").GetBoolean());
-        long rootOffset = 4096 * 512;
+        long rootOffset = 2048 * 512;
         long bootOffset = parts[1].GetProperty("start").GetInt64() * 512;
         Assert.Empty(List(image, rootOffset, "/boot"));
         Assert.Contains("motd", List(image, rootOffset, "/etc"));
@@ -187,7 +188,6 @@ public sealed class QemuAssemblerTests
     [InlineData("qcow2", "qcow2")]
     [InlineData("vdi", "vdi")]
     [InlineData("vmdk", "vmdk")]
-    [InlineData("vpc", "vpc")]
     [InlineData("raw", "raw")]
     public async Task Qemu_Format_QemuImgReadsFormatAndVirtualSize(string format, string expected)
     {
@@ -199,6 +199,24 @@ public sealed class QemuAssemblerTests
         JsonElement info = QemuImgInfo(Path.Combine(scratch.Output, "disk." + format));
         Assert.Equal(expected, info.GetProperty("format").GetString());
         Assert.Equal(64 * MiB, info.GetProperty("virtual-size").GetInt64());
+    }
+
+    [Fact]
+    public async Task Qemu_VpcFixed_FooterAndExactVirtualSize()
+    {
+        // A fixed VHD is the raw disk plus a 512-byte footer, so qemu-img's probing calls it raw;
+        // read it as vpc explicitly. force_size keeps the virtual size exact (no CHS rounding).
+        using var scratch = new ImageScratch("h3-qemu-");
+        SampleTree.Create(scratch.Tree);
+
+        (await BuiltinRunner.RunAssemblerAsync("org.osbuild.qemu", scratch.Tree, scratch.Output, Legacy("vpc", "disk.vhd"), Token)).AssertSuccess();
+
+        string image = Path.Combine(scratch.Output, "disk.vhd");
+        Assert.Equal((64 * MiB) + 512, new FileInfo(image).Length);
+        Assert.Equal("conectix"u8.ToArray(), ReadBytes(image, 64 * MiB, 8));
+        JsonElement info = JsonDocument.Parse(Run("qemu-img", "info", "-f", "vpc", "--output=json", image)).RootElement;
+        Assert.Equal(64 * MiB, info.GetProperty("virtual-size").GetInt64());
+        Assert.Equal(RootUuid, Probe(image, 2048 * 512)["UUID"]);
     }
 
     [Fact]
@@ -257,7 +275,7 @@ public sealed class QemuAssemblerTests
         var options = new JsonObject
         {
             ["format"] = "raw", ["filename"] = "disk.img", ["ptuuid"] = "0x11111111", ["size"] = 64 * MiB,
-            ["partitions"] = new JsonArray(new JsonObject { ["start"] = 63, ["filesystem"] = new JsonObject { ["type"] = "ext4", ["uuid"] = RootUuid, ["mountpoint"] = "/" } }),
+            ["partitions"] = new JsonArray(new JsonObject { ["start"] = 34, ["filesystem"] = new JsonObject { ["type"] = "ext4", ["uuid"] = RootUuid, ["mountpoint"] = "/" } }),
         };
 
         PluginRun run = await BuiltinRunner.RunAssemblerAsync("org.osbuild.qemu", scratch.Tree, scratch.Output, options, Token);

@@ -47,7 +47,8 @@ public sealed class RawfsAssemblerTests
     {
         using var scratch = new ImageScratch("h3-rawfs-");
         SampleTree.Create(scratch.Tree);
-        await File.WriteAllBytesAsync(Path.Combine(scratch.Tree, "big"), new byte[12 * 1024 * 1024], Token);
+        // Random, so that mke2fs cannot store it sparsely.
+        await File.WriteAllBytesAsync(Path.Combine(scratch.Tree, "big"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(12 * 1024 * 1024), Token);
 
         PluginRun run = await BuiltinRunner.RunAssemblerAsync("org.osbuild.rawfs", scratch.Tree, scratch.Output,
             new JsonObject { ["filename"] = "root.img", ["root_fs_uuid"] = Uuid, ["size"] = 8 * 1024 * 1024 }, Token);

@@ -138,6 +138,41 @@ public sealed class FilesSourceTests
     }
 
     [Fact]
+    public async Task Fetch_CacheDiskFull_FailsOnceWithoutRetryAndLeavesNothing()
+    {
+        // Given a cache on a 1 MiB tmpfs and a 2 MiB file
+        using var scratch = new ScratchDirectory("files-full-");
+        string cache = scratch.Combine("cache");
+        Directory.CreateDirectory(cache);
+        if (await RunToolAsync("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", cache) != 0)
+        {
+            Assert.Skip("cannot mount a tmpfs here (needs root); it stands in for a full disk");
+        }
+
+        try
+        {
+            await using var server = new TestHttpServer();
+            var (checksum, bytes) = Payload(2 << 20, seed: 11);
+            server.Map("/big", _ => new TestResponse(200, bytes));
+
+            // When
+            var failure = await Assert.ThrowsAsync<SourceFailedException>(() => RunAsync(
+                Files, Urls((checksum, server.BaseUrl + "big")), JValue.Object.Empty, cache, scratch.Combine("output"), [checksum], cancellationToken: Timeout));
+
+            // Then
+            Assert.Equal(
+                $"org.osbuild.files: error downloading {server.BaseUrl}big (for {checksum}): cannot write into the cache directory: No space left on device",
+                failure.Message);
+            Assert.Equal(1, server.Hits("/big"));
+            Assert.Empty(Directory.GetFileSystemEntries(cache));
+        }
+        finally
+        {
+            Assert.Equal(0, await RunToolAsync("umount", cache));
+        }
+    }
+
+    [Fact]
     public async Task Fetch_ServerFailsTwiceThenServes_RetriesAndSucceeds()
     {
         using var scratch = new ScratchDirectory("files-retry-");
@@ -397,6 +432,20 @@ public sealed class FilesSourceTests
             }
         },
     };
+
+    private static async Task<int> RunToolAsync(string tool, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(tool) { RedirectStandardError = true };
+        foreach (string argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        await process.StandardError.ReadToEndAsync(Timeout);
+        await process.WaitForExitAsync(Timeout);
+        return process.ExitCode;
+    }
 
     /// <summary>Deterministic content and its sha256 checksum.</summary>
     internal static (string Checksum, byte[] Bytes) Payload(int size, int seed)

@@ -193,9 +193,10 @@ internal sealed class SourceProgramRunner
         {
             process.Kill(entireProcessTree: true);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or AggregateException or Win32Exception)
         {
-            // already exited
+            // Already exited, or a child vanished while the tree was walked. This runs from a
+            // cancellation callback, which must not throw into whoever cancelled.
         }
     }
 }

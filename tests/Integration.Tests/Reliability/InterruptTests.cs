@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using Engine.Integration.Tests.Engine;
+
+namespace Engine.Integration.Tests.Reliability;
+
+/// <summary>
+/// SIGINT and SIGTERM during real builds: the exit status is 130 or 143, and no container process,
+/// mount, loop device, ref, object or temporary directory is left behind.
+/// </summary>
+public sealed class InterruptTests
+{
+    private static string FixturePlugins => Path.Combine(Osbuild.Fixtures, "plugins");
+
+    private static (Process Process, StringWriter Output) Start(string store, string manifest, params string[] extra)
+    {
+        Assert.SkipUnless(Osbuild.IsRoot, "building needs root");
+        var start = new ProcessStartInfo(Osbuild.Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in (string[])["--store", store, "--plugin-path", FixturePlugins, .. extra, manifest])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var output = new StringWriter();
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { lock (output) { output.WriteLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.WriteLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, output);
+    }
+
+    private static string Text(StringWriter output)
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
+    }
+
+    [Theory]
+    [InlineData("INT", 130)]
+    [InlineData("TERM", 143)]
+    public void Signal_DuringStage_CleanExitNothingLeft(string signal, int expectedExit)
+    {
+        using var scratch = new TempStore();
+        string manifest = scratch.File("hang.json", """{"stages": [{"name": "org.test.populate"}, {"name": "org.test.hang"}]}""");
+        var (process, output) = Start(scratch.Store, manifest);
+        using (process)
+        {
+            Assert.True(SystemState.WaitFor(() => Text(output).Contains("hanging", StringComparison.Ordinal), TimeSpan.FromSeconds(60)), Text(output));
+
+            SystemState.Signal(process.Id, signal);
+
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "osbuild did not stop after SIG" + signal);
+            Assert.Equal(expectedExit, process.ExitCode);
+        }
+
+        Assert.Empty(SystemState.Processes("sleep\u00001000"));
+        Assert.Empty(SystemState.MountsBelow(scratch.Root));
+        Assert.Empty(scratch.Leftovers);
+        Assert.Empty(scratch.Refs);
+        Assert.Empty(scratch.Objects);
+    }
+
+    [Fact]
+    public void Sigint_DuringAssemblyHoldingLoopDevice_DeviceDetached()
+    {
+        using var scratch = new TempStore();
+        string manifest = scratch.File("loop.json", """{"stages": [{"name": "org.test.populate"}], "assembler": {"name": "org.test.loop-hang"}}""");
+        var (process, output) = Start(scratch.Store, manifest);
+        using (process)
+        {
+            Assert.True(SystemState.WaitFor(() => Text(output).Contains("attached", StringComparison.Ordinal), TimeSpan.FromSeconds(60)), Text(output));
+            Assert.Contains("\"devname\": \"loop", Text(output), StringComparison.Ordinal);
+            Assert.NotEmpty(SystemState.LoopDevicesBackedBelow(scratch.Store));
+
+            SystemState.Signal(process.Id, "INT");
+
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)));
+            Assert.Equal(130, process.ExitCode);
+        }
+
+        Assert.True(SystemState.WaitFor(() => SystemState.LoopDevicesBackedBelow(scratch.Store).Count == 0, TimeSpan.FromSeconds(10)),
+            string.Join('\n', SystemState.LoopDevicesBackedBelow(scratch.Store)));
+        Assert.Empty(SystemState.MountsBelow(scratch.Root));
+        Assert.Empty(scratch.Leftovers);
+        // the stage's tree was committed before the assembler started; the output was not
+        Assert.Single(scratch.Refs);
+    }
+
+    [Fact]
+    public void AssemblerCrash_HoldingLoopDevice_DeviceDetachedAndBuildFails()
+    {
+        using var scratch = new TempStore();
+        string manifest = scratch.File("crash.json", """{"stages": [{"name": "org.test.populate"}], "assembler": {"name": "org.test.loop-hang", "options": {"mode": "--crash"}}}""");
+        Osbuild.Result run = Osbuild.Run(["--store", scratch.Store, "--plugin-path", FixturePlugins, "--json", manifest]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Empty(SystemState.LoopDevicesBackedBelow(scratch.Store));
+        Assert.Empty(scratch.Leftovers);
+    }
+
+    [Fact]
+    public void Sigint_AtManyPoints_StoreNeverCorrupt()
+    {
+        // Interrupt the same build after growing delays, so the signal lands in container start,
+        // stage run, commit (treesum and rename) and between stages; every run must end cleanly
+        // and every ref that exists must resolve to a complete object.
+        using var scratch = new TempStore();
+        string manifest = scratch.File("many.json", """
+            {"stages": [{"name": "org.test.populate"}, {"name": "org.test.fill", "options": {"mib": 64}},
+                        {"name": "org.osbuild.noop", "options": {"a": 1}}, {"name": "org.osbuild.noop", "options": {"a": 2}}]}
+            """);
+        foreach (int delayMs in new[] { 50, 150, 300, 500, 800, 1200 })
+        {
+            var (process, output) = Start(scratch.Store, manifest);
+            using (process)
+            {
+                Thread.Sleep(delayMs);
+                SystemState.Signal(process.Id, "INT");
+                Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), Text(output));
+                Assert.True(process.ExitCode is 130 or 0, $"after {delayMs} ms: exit {process.ExitCode}\n{Text(output)}");
+            }
+
+            Assert.Empty(SystemState.MountsBelow(scratch.Root));
+            Assert.Empty(scratch.Leftovers);
+            foreach (string reference in scratch.Refs)
+            {
+                Assert.True(Directory.Exists(Path.Combine(scratch.Store, "refs", reference)), $"dangling ref {reference} after {delayMs} ms");
+            }
+        }
+
+        // and the store still builds the manifest to completion
+        Osbuild.Result final = Osbuild.Run(["--store", scratch.Store, "--plugin-path", FixturePlugins, "--json", manifest]);
+        Assert.True(final.ExitCode == 0, final.ToString());
+    }
+}
