@@ -4,7 +4,9 @@
 #   1. by org.osbuild.files with an empty cache (cold: download, hash, verify, publish, copy out),
 #   2. by org.osbuild.files again with the cache filled (warm: no network, copy out only),
 #   3. by one `curl --fail -o` process per file, one after another (what osbuild's source did,
-#      minus its hashing and copying).
+#      minus its hashing and copying),
+#   4. by one curl process for all files, one after another on one connection (what the server
+#      and loopback can deliver to a single sequential client).
 # Usage: bench/sources/run.sh [osbuild-builtin]   (default: $OSBUILD_BUILTIN, else out/lib/osbuild/osbuild-builtin)
 #        N=500 bench/sources/run.sh               (number of files)
 set -eu
@@ -72,10 +74,18 @@ while [ "$i" -le "$n" ]; do
     i=$((i + 1))
 done
 t5=$(now)
+set --
+i=1
+while [ "$i" -le "$n" ]; do
+    set -- "$@" --output "$work/curl/g$i" "http://127.0.0.1:$port/f$i"
+    i=$((i + 1))
+done
+t6=$(now); curl --silent --show-error --fail "$@"; t7=$(now)
 
 echo "$n files of 1 MiB from python3 http.server on 127.0.0.1 ($(nproc) CPUs)"
 report "org.osbuild.files, cold cache" "$t0" "$t1"
 report "org.osbuild.files, warm cache" "$t2" "$t3"
 report "curl, one process per file" "$t4" "$t5"
+report "curl, one process for all files" "$t6" "$t7"
 awk -v a="$t0" -v b="$t1" -v c="$t4" -v d="$t5" \
     'BEGIN { printf "cold source / curl throughput ratio: %.2fx\n", (d - c) / (b - a) }'

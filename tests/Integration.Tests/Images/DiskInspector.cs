@@ -46,8 +46,14 @@ internal static partial class DiskInspector
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split('=', 2))
             .Where(parts => parts.Length == 2)
-            .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
+            .ToDictionary(parts => parts[0], parts => Unescape(parts[1]), StringComparer.Ordinal);
     }
+
+    /// <summary>blkid's export format escapes spaces and shell characters with a backslash.</summary>
+    private static string Unescape(string value) => EscapedCharacter().Replace(value, "$1");
+
+    [GeneratedRegex(@"\\(.)")]
+    private static partial Regex EscapedCharacter();
 
     /// <summary>Runs one debugfs request on the ext4 file system at <paramref name="offset"/>.</summary>
     public static string Debugfs(string image, long offset, string request)

@@ -84,9 +84,9 @@ public sealed class SystemStagesTests
         // A small tree with the policy's file_contexts: labelling the whole base tree takes half a minute.
         Requirements.Root();
         Requirements.Program("setfiles", "policycoreutils");
-        using ScratchTree source = await BookwormTree.CopyAsync();
+        string source = await BookwormTree.CachedPathAsync();
         using var tree = new ScratchTree();
-        await ProcessRunner.CheckedAsync("bash", "-c", "cd \"$1\" && cp -a --parents etc/selinux etc/passwd usr/bin/bash \"$2\"", "bash", source.Path, tree.Path);
+        await ProcessRunner.CheckedAsync("bash", "-c", "cd \"$1\" && cp -a --parents etc/selinux etc/passwd usr/bin/bash \"$2\"", "bash", source, tree.Path);
 
         PluginResult result = await BuiltinPlugin.RunStageAsync("org.osbuild.selinux", tree.Path, """{"file_contexts": "etc/selinux/default/contexts/files/file_contexts"}""");
 
