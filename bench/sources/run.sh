@@ -20,7 +20,11 @@ command -v python3 >/dev/null || { echo "run.sh: needs python3 (the HTTP server)
 work=$(mktemp -d /tmp/bench-sources.XXXXXX)
 server=
 cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    set +e # the server's exit status after kill must not stop the cleanup
+    if [ -n "$server" ]; then
+        kill "$server" 2>/dev/null
+        wait "$server" 2>/dev/null
+    fi
     rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT INT TERM

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Common;
@@ -56,24 +57,50 @@ internal static class DiskFilesystems
 
     /// <summary>
     /// <c>mke2fs -d</c> copies the directory's children but gives the root directory its own
-    /// defaults (0755, owned by the caller). <c>cp -a TREE/. MNT</c> in the reference copies the
-    /// tree root's mode, owner and times too, so do the same with debugfs, which, like mke2fs,
-    /// works on the region through unix_io's <c>?offset=</c>. (Extended attributes of the root
-    /// directory itself are not copied: .NET has no portable xattr API; see the report.)
+    /// defaults (0755, owned by the caller, no extended attributes). <c>cp -a TREE/. MNT</c> in the
+    /// reference copies the tree root's mode, owner, times and xattrs (an SELinux label, say) too,
+    /// so do the same with debugfs, which, like mke2fs, reaches the region through unix_io's
+    /// <c>?offset=</c>.
     /// </summary>
     private static async Task CopyRootAttributesAsync(string image, long offset, string content, CancellationToken cancellationToken)
     {
         string stat = await DiskCommand.RunAsync("stat", ["-c", "%f %u %g %X %Y", content], cancellationToken, captureStdout: true).ConfigureAwait(false);
         string[] fields = stat.Trim().Split(' ');
         int mode = int.Parse(fields[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        string commands =
-            $"sif / mode 0{Convert.ToString(mode, 8)}\n" +
-            $"sif / uid {fields[1]}\n" +
-            $"sif / gid {fields[2]}\n" +
-            $"sif / atime @{fields[3]}\n" +
-            $"sif / mtime @{fields[4]}\n";
-        string device = offset > 0 ? $"{image}?offset={offset.ToString(CultureInfo.InvariantCulture)}" : image;
-        await DiskCommand.RunAsync("debugfs", ["-w", "-f", "-", device], cancellationToken, input: commands, captureStdout: true).ConfigureAwait(false);
+        var commands = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"sif / mode 0{Convert.ToString(mode, 8)}\n")
+            .Append(CultureInfo.InvariantCulture, $"sif / uid {fields[1]}\n")
+            .Append(CultureInfo.InvariantCulture, $"sif / gid {fields[2]}\n")
+            .Append(CultureInfo.InvariantCulture, $"sif / atime @{fields[3]}\n")
+            .Append(CultureInfo.InvariantCulture, $"sif / mtime @{fields[4]}\n");
+
+        // Values go through files: they are binary (ACLs, capabilities) and debugfs reads them raw.
+        string values = DiskStaging.CreateWorkDirectory("osbuild-xattr-");
+        try
+        {
+            int index = 0;
+            foreach (var (name, value) in DiskXattrs.Read(content))
+            {
+                string file = Path.Combine(values, index++.ToString(CultureInfo.InvariantCulture));
+                await File.WriteAllBytesAsync(file, value, cancellationToken).ConfigureAwait(false);
+                commands.Append(CultureInfo.InvariantCulture, $"ea_set -f {file} / {name}\n");
+            }
+
+            string device = offset > 0 ? $"{image}?offset={offset.ToString(CultureInfo.InvariantCulture)}" : image;
+            string[] arguments = ["-w", "-f", "-", device];
+            CommandResult result = await DiskCommand.TryRunAsync("debugfs", arguments, cancellationToken, input: commands.ToString(), captureStdout: true).ConfigureAwait(false);
+
+            // debugfs exits 0 when a request fails; anything on stderr but its banner is a failure.
+            bool complained = result.StderrTail.Split('\n').Any(line => line.Length > 0 && !line.StartsWith("debugfs ", StringComparison.Ordinal));
+            if (result.ExitCode != 0 || complained)
+            {
+                throw new PluginFailedException($"copying the attributes of {content} to the root of the new file system failed: " + DiskCommand.DescribeFailure("debugfs", arguments, result));
+            }
+        }
+        finally
+        {
+            Directory.Delete(values, recursive: true);
+        }
     }
 
     private static async Task MakeVfatAsync(string image, long offset, long size, DiskFilesystem filesystem, string content, CancellationToken cancellationToken)

@@ -17,6 +17,11 @@ internal static class PluginLibc
     [DllImport("libc", EntryPoint = "chown", SetLastError = true)]
     private static extern int chown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int owner, int group);
 
+    private const int SIGPIPE = 13;
+
+    [DllImport("libc", EntryPoint = "signal", SetLastError = true)]
+    private static extern IntPtr signal(int signum, IntPtr handler);
+
     [DllImport("libc", EntryPoint = "execv", SetLastError = true)]
     private static extern int execv([MarshalAs(UnmanagedType.LPUTF8Str)] string path, IntPtr[] argv);
 
@@ -37,6 +42,9 @@ internal static class PluginLibc
     /// <summary>
     /// Replaces the process image with <paramref name="path"/>, argv = <paramref name="argv"/>;
     /// the environment and every descriptor without FD_CLOEXEC (stdio, fd 3) carry over.
+    /// The .NET runtime ignores SIGPIPE, and an ignored signal stays ignored across exec: it is
+    /// set back to the default first, so that the plugin (and every program it starts) sees
+    /// SIGPIPE as if started directly. Pinned by HostRunnerTests.Host_Probe_NoSignalIgnoredOrBlocked.
     /// Returns only on failure, with errno.
     /// </summary>
     public static int Exec(string path, IReadOnlyList<string> argv)
@@ -50,6 +58,7 @@ internal static class PluginLibc
                 pointers[i] = Marshal.StringToCoTaskMemUTF8(argv[i]);
             }
 
+            signal(SIGPIPE, IntPtr.Zero); // SIG_DFL
             execv(path, pointers);
             return Marshal.GetLastPInvokeError();
         }

@@ -46,14 +46,14 @@ internal static class RunnerProgram
         {
             prepare();
         }
-        catch (Exception e) when (e is RunnerFailedException or Engine.Protocol.Sdk.PluginFailedException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is RunnerFailedException or Engine.Protocol.Sdk.PluginFailedException or IOException
+            or UnauthorizedAccessException or System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             Console.Error.WriteLine($"{name}: preparing the build root failed: {e.Message}");
             return 1;
         }
 
-        Console.Out.Flush();
-        Console.Error.Flush();
+        // Console writers flush on every write, so nothing is pending; exec keeps fds 0-3.
         int errno = PluginLibc.Exec(plugin, args);
         Console.Error.WriteLine($"{name}: cannot execute {plugin}: {PluginLibc.Describe(errno)}");
         return errno == 2 ? NotFoundStatus : NotExecutableStatus;

@@ -60,7 +60,7 @@ internal static unsafe partial class FileSystemNative
             S_IFSOCK => "a socket",
             S_IFCHR => "a character device",
             S_IFBLK => "a block device",
-            _ => "a file of unknown type 0o" + Convert.ToString(FileType >> 12, 8),
+            _ => "a file of unknown type (mode 0o" + Convert.ToString(Mode, 8) + ")",
         };
     }
 

@@ -47,11 +47,20 @@ public sealed class PluginCatalog
             foreach (string root in Roots)
             {
                 string executable = Path.Combine(root, kind, name);
+                string metaPath = executable + ".meta.json";
                 if (File.Exists(executable))
                 {
-                    string metaPath = executable + ".meta.json";
-                    PluginMeta? meta = File.Exists(metaPath) ? PluginMeta.Load(metaPath) : null;
-                    found = new PluginInfo(name, kind, root, executable, meta);
+                    found = new PluginInfo(name, kind, root, executable, File.Exists(metaPath) ? PluginMeta.Load(metaPath) : null);
+                    break;
+                }
+
+                // A .NET source may be an assembly folder loaded in-process (McMaster.NETCore.Plugins).
+                string assembly = Path.Combine(executable, name + ".dll");
+                if (kind == PluginKind.Source && File.Exists(assembly))
+                {
+                    string innerMeta = Path.Combine(executable, name + ".meta.json");
+                    string? meta = File.Exists(metaPath) ? metaPath : File.Exists(innerMeta) ? innerMeta : null;
+                    found = new PluginInfo(name, kind, root, executable, meta is null ? null : PluginMeta.Load(meta), assembly);
                     break;
                 }
             }
@@ -91,7 +100,7 @@ public sealed class PluginCatalog
                 continue;
             }
 
-            foreach (string file in Directory.EnumerateFiles(folder))
+            foreach (string file in Directory.EnumerateFileSystemEntries(folder))
             {
                 string fileName = Path.GetFileName(file);
                 if (!fileName.EndsWith(".meta.json", StringComparison.Ordinal) && IsPlausibleName(fileName))

@@ -6,4 +6,5 @@ namespace Engine.Host.Plugins;
 /// <param name="Root">The plugin root it was found in.</param>
 /// <param name="ExecutablePath">The executable (may be a symlink into the root, e.g. to the multi-call binary).</param>
 /// <param name="Meta">Its meta file; null when it has none (options are then not validated).</param>
-public sealed record PluginInfo(string Name, string Kind, string Root, string ExecutablePath, PluginMeta? Meta);
+/// <param name="AssemblyPath">For a .NET source dropped in as an assembly folder, its main assembly; null for executables.</param>
+public sealed record PluginInfo(string Name, string Kind, string Root, string ExecutablePath, PluginMeta? Meta, string? AssemblyPath = null);

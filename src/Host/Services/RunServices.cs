@@ -29,6 +29,8 @@ internal sealed class RunServicesFactory(
 
     internal SourceProgramRunner SourcePrograms => sourcePrograms;
 
+    internal AssemblySourceHost AssemblySources { get; } = new();
+
     internal JValue.Object SourcesConfiguration => sourcesConfiguration;
 
     internal JValue.Object Secrets => secrets;
@@ -68,24 +70,28 @@ internal sealed class RunServices : IHostServices, IAsyncDisposable
             throw new LocalRpcException(_shared.Catalog.NotFoundMessage(PluginKind.Source, request.Source)) { ErrorCode = (int)ErrorCodes.UnknownSource };
         }
 
+        JValue options = _shared.SourcesConfiguration[request.Source] ?? JValue.Object.Empty;
+        JValue secrets = _shared.Secrets[request.Source] ?? JValue.Object.Empty;
+        string cache = _shared.Store.SourceCacheDirectory(request.Source);
+        string output = Path.Combine(_sourcesOutput, request.Source);
         try
         {
-            JValue reply = await _shared.SourcePrograms.RunAsync(
-                source.ExecutablePath,
-                request.Source,
-                _shared.SourcesConfiguration[request.Source] ?? JValue.Object.Empty,
-                _shared.Secrets[request.Source] ?? JValue.Object.Empty,
-                _shared.Store.SourceCacheDirectory(request.Source),
-                Path.Combine(_sourcesOutput, request.Source),
-                request.Checksums,
-                cancellationToken);
-            return JsonDocument.Parse(PythonJson.Compact(reply).Replace("NaN", "null", StringComparison.Ordinal)).RootElement.Clone();
+            JValue reply = source.AssemblyPath is not null
+                ? await _shared.AssemblySources.FetchAsync(
+                    source,
+                    new SourceArguments(ToElement(options), ToElement(secrets), cache, output, request.Checksums),
+                    cancellationToken)
+                : await _shared.SourcePrograms.RunAsync(source.ExecutablePath, request.Source, options, secrets, cache, output, request.Checksums, cancellationToken);
+            return ToElement(reply);
         }
         catch (SourceFailedException e)
         {
             throw new LocalRpcException(e.Message) { ErrorCode = (int)ErrorCodes.SourceFailed };
         }
     }
+
+    private static JsonElement ToElement(JValue value)
+        => JsonSerializer.SerializeToElement(Plugins.JValueConversion.ToJsonNode(value));
 
     public LoopAttachResult AttachLoop(LoopAttachRequest request, ContainerContext container)
     {

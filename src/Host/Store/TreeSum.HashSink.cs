@@ -9,8 +9,9 @@ public static partial class TreeSum
     /// The treesum's byte stream, hashed with one SHA-256. The walker fills 1 MiB chunks (meta lines
     /// and file contents are read straight into them, so small files share a chunk and cost no
     /// per-file buffer); a full chunk goes to a second thread that hashes while the walker stats,
-    /// opens and reads the next files. On a tree like /usr/share the walk costs about as much CPU
-    /// as the hashing, so overlapping the two is where the time is won. A tree smaller than one
+    /// opens and reads the next files. On a copy of /usr/share (1.6 GB, 63,000 files) the walk
+    /// costs more CPU than the hashing, and overlapping the two took the sum from 2.4 s to 1.6 s
+    /// on two idle cores (OpenSSL's dgst over the same files: 2.2–2.8 s). A tree smaller than one
     /// chunk never starts the thread. Chunks are hashed in the order they were filled: one
     /// producer, one FIFO, one consumer.
     /// </summary>
@@ -106,13 +107,6 @@ public static partial class TreeSum
             {
                 return;
             }
-
-            if (Environment.GetEnvironmentVariable("H1_INLINE") == "1") // H1TEMP
-            { // H1TEMP
-                _hash.AppendData(_current, 0, _used); // H1TEMP
-                _used = 0; // H1TEMP
-                return; // H1TEMP
-            } // H1TEMP
 
             if (_hasher is null)
             {

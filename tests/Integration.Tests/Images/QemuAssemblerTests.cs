@@ -66,6 +66,7 @@ public sealed class QemuAssemblerTests
         Assert.Equal(("symlink", "../../etc/motd", 1000), (link.Type, link.LinkTarget, link.Uid));
         Assert.Equal("FIFO", Stat(image, offset, "/etc/fifo").Type);
         Assert.Equal("0711", Stat(image, offset, "/").Mode);
+        Assert.Contains("user.osbuild-root (8) = \"root dir\"", Debugfs(image, offset, "ea_list /"), StringComparison.Ordinal);
 
         // and GRUB's boot code is in the MBR with the core at sector 1 (the MBR gap)
         byte[] mbr = ReadBytes(image, 0, 512);

@@ -27,6 +27,8 @@ public sealed class RawfsAssemblerTests
         Ext4Inode home = Stat(image, 0, "/home/tester");
         Assert.Equal(("0750", 1000, 1001), (home.Mode, home.Uid, home.Gid));
         Assert.Equal("0711", Stat(image, 0, "/").Mode);
+        Assert.Contains("user.osbuild-root (8) = \"root dir\"", Debugfs(image, 0, "ea_list /"), StringComparison.Ordinal);
+        Assert.Contains("user.osbuild-file (6) = \"a file\"", Debugfs(image, 0, "ea_list /etc/motd"), StringComparison.Ordinal);
         Assert.Equal(["output", "tree"], Directory.GetFileSystemEntries(scratch.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
 
 namespace Engine.Integration.Tests.Images;
 
@@ -7,7 +9,7 @@ namespace Engine.Integration.Tests.Images;
 /// than root, a symlink, a hard link, a FIFO, a directory with the tree root's own mode, and the
 /// places a separate /boot and an ESP would take.
 /// </summary>
-internal static class SampleTree
+internal static partial class SampleTree
 {
     public const string Motd = "hello from the tree\n";
 
@@ -30,11 +32,22 @@ internal static class SampleTree
         Tool("chown", "1000:1001", Path.Combine(tree, "home/tester"));
         Tool("chown", "-h", "1000:1001", Path.Combine(tree, "home/tester/motd"));
         Tool("chmod", "0711", tree);
+        SetXattr(tree, "user.osbuild-root", "root dir");
+        SetXattr(Path.Combine(tree, "etc/motd"), "user.osbuild-file", "a file");
         if (withEsp)
         {
             Directory.CreateDirectory(Path.Combine(tree, "boot/efi/EFI/test"));
             File.WriteAllText(Path.Combine(tree, "boot/efi/EFI/test/grub.cfg"), "configfile x\n");
         }
+    }
+
+    [LibraryImport("libc", EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int lsetxattr(string path, string name, byte[] value, nint size, int flags);
+
+    private static void SetXattr(string path, string name, string value)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(value);
+        Assert.True(lsetxattr(path, name, bytes, bytes.Length, 0) == 0, $"setxattr {name} on {path}: errno {Marshal.GetLastPInvokeError()}");
     }
 
     private static void Tool(string file, params string[] arguments)

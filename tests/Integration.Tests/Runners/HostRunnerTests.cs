@@ -23,6 +23,22 @@ public sealed class HostRunnerTests
     }
 
     [Fact]
+    public async Task Host_Probe_NoSignalIgnoredOrBlocked()
+    {
+        // The .NET runtime ignores SIGPIPE; an exec'd plugin must not inherit that.
+        using var sandbox = new RunnerSandbox();
+
+        SandboxResult result = await sandbox.RunAsync("host", [RunnerSandbox.Probe, """
+            echo "ignored=$(grep SigIgn /proc/self/status | cut -f2)"
+            echo "blocked=$(grep SigBlk /proc/self/status | cut -f2)"
+            """]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("0000000000000000", result.Value("ignored"));
+        Assert.Equal("0000000000000000", result.Value("blocked"));
+    }
+
+    [Fact]
     public async Task Host_Environment_AccountsLinksAndVarTmp()
     {
         using var sandbox = new RunnerSandbox();
