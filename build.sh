@@ -11,6 +11,7 @@ out=$PWD/out
 lib=$out/lib/osbuild
 
 dotnet publish src/Host/Engine.Host.csproj -c "$configuration" -o "$out/bin" --nologo -v quiet
+rm -rf "$out/share/osbuild/templates" && mkdir -p "$out/share/osbuild" && cp -R templates "$out/share/osbuild/templates"  # for `osbuild new`
 dotnet publish plugins/Engine.Plugins.csproj -c "$configuration" -o "$out/plugins-publish" --nologo -v quiet
 
 mkdir -p "$lib"

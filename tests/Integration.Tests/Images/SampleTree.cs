@@ -9,7 +9,7 @@ namespace Engine.Integration.Tests.Images;
 /// than root, a symlink, a hard link, a FIFO, a directory with the tree root's own mode, and the
 /// places a separate /boot and an ESP would take.
 /// </summary>
-internal static partial class SampleTree
+internal static class SampleTree
 {
     public const string Motd = "hello from the tree\n";
 
@@ -41,8 +41,10 @@ internal static partial class SampleTree
         }
     }
 
-    [LibraryImport("libc", EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int lsetxattr(string path, string name, byte[] value, nint size, int flags);
+#pragma warning disable SYSLIB1054 // LibraryImport needs unsafe code, which this project does not allow.
+    [DllImport("libc", EntryPoint = "lsetxattr", SetLastError = true)]
+    private static extern int lsetxattr([MarshalAs(UnmanagedType.LPUTF8Str)] string path, [MarshalAs(UnmanagedType.LPUTF8Str)] string name, byte[] value, nint size, int flags);
+#pragma warning restore SYSLIB1054
 
     private static void SetXattr(string path, string name, string value)
     {

@@ -1,0 +1,40 @@
+using Engine.Host.Scaffolding;
+
+namespace Engine.Host.Tests.Scaffolding;
+
+/// <summary>A temporary output folder and an empty libdir for one scaffolding test.</summary>
+internal sealed class ScaffoldScratch : IDisposable
+{
+    public ScaffoldScratch()
+    {
+        Root = Directory.CreateTempSubdirectory("h6-scaffold-").FullName;
+        Output = Path.Combine(Root, "plugins");
+        LibDir = Path.Combine(Root, "lib");
+        Directory.CreateDirectory(LibDir);
+    }
+
+    public static string Templates => Path.Combine(TestData.RepoRoot, "templates");
+
+    public string Root { get; }
+
+    public string Output { get; }
+
+    public string LibDir { get; }
+
+    public Scaffolder Scaffolder(string? repository = "/path/to/engine", string? templates = null)
+        => new(new ScaffoldSettings(templates ?? Templates, LibDir, repository, "osbuild"));
+
+    public ScaffoldRequest Request(string kind, string language, string name = "org.example.hello", bool force = false)
+        => new(kind, name, language, Output, force);
+
+    /// <summary>Every file below the output folder, relative, with '/' separators, sorted.</summary>
+    public IReadOnlyList<string> OutputFiles()
+        => Directory.Exists(Output)
+            ? Directory.EnumerateFiles(Output, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(Output, f).Replace(Path.DirectorySeparatorChar, '/'))
+                .Order(StringComparer.Ordinal)
+                .ToList()
+            : [];
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}
