@@ -12,7 +12,8 @@
 #
 # Usage: sudo bench/run.sh [noop|tree|all] [OSBUILD]
 #   REPEAT=5   runs per figure          FILES=5000   files in the big tree
-#   BENCH_DIR=/var/tmp/engine-bench     work directory (store, manifests, log); removed at the end
+#   BENCH_DIR=/var/tmp/engine-bench     work directory (store, manifests); removed at the end, the
+#                                       commands' output is kept in $BENCH_DIR.log
 # Needs root, bubblewrap, python3 (the tree stage), openssl, tar, GNU time (apt-get install time).
 set -euo pipefail
 export LC_ALL=C
@@ -24,7 +25,7 @@ reps=${REPEAT:-5}
 files=${FILES:-5000}
 work=${BENCH_DIR:-/var/tmp/engine-bench}
 plugins=$repo/bench/plugins
-log=$work/log
+log=$work.log
 
 die() { echo "run.sh: $*" >&2; exit 2; }
 case $what in noop|tree|all) ;; *) die "unknown section '$what' (noop, tree or all)" ;; esac
@@ -51,15 +52,22 @@ mkdir -p "$work"
 # --- measuring --------------------------------------------------------------------------------
 
 # run CMD...: runs CMD with its output in the log; sets $wall (s), $cpu (user+sys, s), $rss (KiB).
+# A failed run is retried (at most twice) and counted: its time would not be comparable.
+failures=0
 run() {
-    local start end
-    echo "+ $*" >>"$log"
-    start=$EPOCHREALTIME
-    if ! /usr/bin/time -f '%U %S %M' -o "$work/time" "$@" >>"$log" 2>&1; then
-        echo "run.sh: failed: $*" >&2
-        tail -n 30 "$log" >&2
-        exit 1
-    fi
+    local start end attempt
+    for attempt in 1 2 3; do
+        echo "+ $*" >>"$log"
+        start=$EPOCHREALTIME
+        /usr/bin/time -f '%U %S %M' -o "$work/time" "$@" >>"$log" 2>&1 && break
+        failures=$((failures + 1))
+        echo "run.sh: failed (attempt $attempt): $*" >&2
+        grep -E 'FAILED|error' "$log" | tail -n 3 >&2
+        if [ "$attempt" = 3 ]; then
+            exit 1
+        fi
+        [ -z "${retry_setup:-}" ] || eval "$retry_setup"
+    done
     end=$EPOCHREALTIME
     wall=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.4f", e - s }')
     read -r user sys rss <"$work/time"
@@ -76,7 +84,7 @@ measure() {
     m_rss=0
     for ((i = 0; i < n; i++)); do
         eval "$setup"
-        run "$@"
+        retry_setup=$setup run "$@"
         walls+=("$wall")
         cpus+=("$cpu")
         ((rss > m_rss)) && m_rss=$rss
@@ -160,7 +168,7 @@ fi
 # --- a big tree -----------------------------------------------------------------------------------
 
 if [ "$what" != noop ]; then
-    header "a ~330 MB tree of $files files, then 3 trivial stages"
+    header "a big tree ($files files), then 3 trivial stages"
     tree_stage=$(printf '{"name": "org.osbuild.bench.tree", "options": {"files": %d}}' "$files")
     manifest "$work/tree.json" "$tree_stage"
     manifest "$work/tree3.json" "$tree_stage" "$(noop a)" "$(noop b)" "$(noop c)"
@@ -178,6 +186,7 @@ if [ "$what" != noop ]; then
 
     # References on the committed tree (page cache warm, as it is for the host).
     object=$(readlink -f "$work/store/refs/$tree_id")
+    row "  (the tree: $(find "$object" -type f | wc -l) files, $(du -sm "$object" | cut -f1) MB)" "" "" "" "" "" ""
     measure "$reps" 'rm -rf --one-file-system "$work/copy"' cp -a "$object" "$work/copy"
     cp_wall=$m_wall
     row "reference: cp -a of the tree" "$(secs "$m_wall")" "$(secs "$m_cpu")" "" "" "" ""
@@ -239,4 +248,7 @@ if [ "$what" != noop ]; then
 fi
 
 echo
-echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg); log: kept only while running ($log)"
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg); output of every command: $log"
+if [ "$failures" != 0 ]; then
+    echo "warning: $failures run(s) failed and were repeated; see $log" >&2
+fi

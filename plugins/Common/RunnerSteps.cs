@@ -8,6 +8,10 @@ namespace Engine.Plugins.Common;
 /// lists the ones its distribution needs in order. All of them write only into the container's
 /// private, throw-away <c>/etc</c>, <c>/var</c>, <c>/tmp</c> and <c>/run</c>; the build root's
 /// <c>/usr</c> is read-only. Programs run without echo: the stage log starts with the stage's own output.
+/// The host may have bound some of the build root's own <c>/etc</c> entries read-only into the
+/// private <c>/etc</c> (the loader cache, passwd/group, ssl, pki, alternatives…: Engine.Host's
+/// <c>BuildRoot.EtcEntries</c>); a step whose result is already there is skipped, since it
+/// could not write over a read-only bind and the build root's own file is the better answer.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class RunnerSteps
@@ -29,9 +33,14 @@ internal static class RunnerSteps
         EnsureVarTmp();
     }
 
-    /// <summary>Step 2: <c>touch /etc/ld.so.conf</c> (ldconfig warns without it), then <c>ldconfig</c> (checked).</summary>
+    /// <summary>Step 2: <c>touch /etc/ld.so.conf</c> (ldconfig warns without it), then <c>ldconfig</c> (checked); not when a cache is there.</summary>
     public static void Ldconfig()
     {
+        if (File.Exists("/etc/ld.so.cache"))
+        {
+            return;
+        }
+
         using (File.Open("/etc/ld.so.conf", FileMode.OpenOrCreate, FileAccess.Write))
         {
         }
@@ -45,6 +54,11 @@ internal static class RunnerSteps
     /// </summary>
     public static void Sysusers()
     {
+        if (File.Exists("/etc/passwd") && File.Exists("/etc/group"))
+        {
+            return;
+        }
+
         string sysusers = Require("systemd-sysusers", "systemd");
         var startInfo = new ProcessStartInfo(sysusers)
         {
@@ -80,10 +94,10 @@ internal static class RunnerSteps
         CopyOrWrite("/usr/share/base-passwd/group.master", "/etc/group", "root:x:0:\n");
     }
 
-    /// <summary>Step 4, Fedora/RHEL: the CA trust bundle, only when <c>update-ca-trust</c> exists.</summary>
+    /// <summary>Step 4, Fedora/RHEL: the CA trust bundle, only when <c>update-ca-trust</c> exists and the host gave no <c>/etc/pki</c>.</summary>
     public static void CaTrust()
     {
-        if (Tool.Find("update-ca-trust") is not { } updateCaTrust)
+        if (Tool.Find("update-ca-trust") is not { } updateCaTrust || Directory.Exists("/etc/pki"))
         {
             return;
         }
@@ -95,13 +109,14 @@ internal static class RunnerSteps
     }
 
     /// <summary>
-    /// Step 5, Debian: only when <c>update-ca-certificates</c> exists, list every certificate of
+    /// Step 5, Debian: only when <c>update-ca-certificates</c> exists and the host gave no
+    /// <c>/etc/ssl</c>, list every certificate of
     /// <c>/usr/share/ca-certificates</c> in <c>/etc/ca-certificates.conf</c> and let the tool build
     /// <c>/etc/ssl/certs</c> (checked).
     /// </summary>
     public static void CaCertificates()
     {
-        if (Tool.Find("update-ca-certificates") is not { } updateCaCertificates)
+        if (Tool.Find("update-ca-certificates") is not { } updateCaCertificates || Directory.Exists("/etc/ssl"))
         {
             return;
         }
@@ -178,12 +193,12 @@ internal static class RunnerSteps
     /// <c>/etc/ssl/certs/ca-certificates.crt</c> (each certificate ending in a newline, mode 0644).
     /// Left out: the <c>openssl rehash</c> hash links and the update.d hooks (none in a fresh
     /// /etc); TLS clients of a build root (GnuTLS, OpenSSL's default file, Python) read the bundle.
-    /// Runs only when the ca-certificates package is installed.
+    /// Runs only when the ca-certificates package is installed and the host gave no /etc/ssl.
     /// </summary>
     public static void CaCertificatesBundle()
     {
         const string Root = "/usr/share/ca-certificates";
-        if (!Directory.Exists(Root) || Tool.Find("update-ca-certificates") is null)
+        if (!Directory.Exists(Root) || Tool.Find("update-ca-certificates") is null || Directory.Exists("/etc/ssl"))
         {
             return;
         }

@@ -7,7 +7,8 @@ namespace Engine.Plugins.Runners.Rhel82;
 /// org.osbuild.rhel82 (plugins.md 4.2): the fedora30 steps, then an <c>/etc/os-release</c> file for
 /// RHEL 8.2 and the <c>python3</c> alternatives link, so that <c>#!/usr/bin/python3</c> plugins start.
 /// osbuild deleted the os-release link systemd-nspawn made and failed without it; bubblewrap
-/// makes none, so here an existing entry is replaced and a missing one is fine.
+/// makes none, so here an existing entry is replaced and a missing one is fine; a read-only one
+/// (the build root's own, bound by the host) is kept. An existing python3 alternative is kept.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class Rhel82Runner
@@ -34,16 +35,32 @@ internal static class Rhel82Runner
     private static void Prepare()
     {
         RunnerSteps.Osbuild2020Sequence();
-        if (TextFiles.EntryExists("/etc/os-release"))
+        try
         {
-            File.Delete("/etc/os-release");
+            if (TextFiles.EntryExists("/etc/os-release"))
+            {
+                File.Delete("/etc/os-release");
+            }
+
+            File.WriteAllText("/etc/os-release", OsRelease);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The host bound the build root's own os-release read-only: that one describes it.
         }
 
-        File.WriteAllText("/etc/os-release", OsRelease);
-        Directory.CreateDirectory("/etc/alternatives");
         if (!TextFiles.EntryExists("/etc/alternatives/python3"))
         {
-            File.CreateSymbolicLink("/etc/alternatives/python3", "/usr/bin/python3.6");
+            try
+            {
+                Directory.CreateDirectory("/etc/alternatives");
+                File.CreateSymbolicLink("/etc/alternatives/python3", "/usr/bin/python3.6");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The host bound the build root's alternatives read-only and they have no python3.
+                Console.Error.WriteLine($"org.osbuild.rhel82: /etc/alternatives/python3 not added ({e.Message}); #!/usr/bin/python3 plugins need the build root's python3");
+            }
         }
     }
 }

@@ -105,9 +105,11 @@ public sealed class BubblewrapCommand
         return this;
     }
 
-    public BubblewrapCommand Bind(string hostPath, string containerPath, bool readOnly)
+    /// <param name="allowDevices">Keep device nodes usable (bwrap's plain binds are nodev): the tree needs
+    /// it, because stages such as debootstrap create and use device nodes in it.</param>
+    public BubblewrapCommand Bind(string hostPath, string containerPath, bool readOnly, bool allowDevices = false)
     {
-        _args.AddRange([readOnly ? "--ro-bind" : "--bind", hostPath, containerPath]);
+        _args.AddRange([readOnly ? "--ro-bind" : allowDevices ? "--dev-bind" : "--bind", hostPath, containerPath]);
         if (!readOnly)
         {
             _writableMounts.Add(new ContainerMount(hostPath, containerPath, false));

@@ -20,7 +20,7 @@ public sealed record BuildRoot(string Path, bool IsHost)
     public static readonly IReadOnlyList<string> EtcEntries =
     [
         "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "passwd", "group",
-        "ssl", "pki", "ca-certificates", "crypto-policies", "os-release", "login.defs", "mke2fs.conf",
+        "ssl", "pki", "ca-certificates", "crypto-policies", "os-release", "login.defs", "mke2fs.conf", "apt",
     ];
 
     /// <summary>Top-level entries of the root that make up the programs and libraries.</summary>

@@ -46,7 +46,7 @@ public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputS
 
         foreach (ContainerMount mount in request.Mounts)
         {
-            command.Bind(mount.HostPath, mount.ContainerPath, mount.ReadOnly);
+            command.Bind(mount.HostPath, mount.ContainerPath, mount.ReadOnly, allowDevices: mount.ContainerPath == ContainerPaths.Tree);
         }
 
         command.Environment(

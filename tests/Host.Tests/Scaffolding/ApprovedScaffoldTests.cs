@@ -14,7 +14,7 @@ public sealed class ApprovedScaffoldTests
     private const string Suffix = ".approved";
     private const string OutputPlaceholder = "/path/to/plugins";
 
-    private static string ApprovedRoot => Path.Combine(TestData.RepoRoot, "tests", "Host.Tests", "Scaffolding", "Approved");
+    private static string ApprovedRoot => Path.Combine(ScaffoldScratch.RepoRoot, "tests", "Host.Tests", "Scaffolding", "Approved");
 
     private static bool Approving => Environment.GetEnvironmentVariable("SCAFFOLD_APPROVE") == "1";
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Engine.Host.Scaffolding;
 
 namespace Engine.Host.Tests.Scaffolding;
@@ -13,7 +14,10 @@ internal sealed class ScaffoldScratch : IDisposable
         Directory.CreateDirectory(LibDir);
     }
 
-    public static string Templates => Path.Combine(TestData.RepoRoot, "templates");
+    /// <summary>The repository, from this file's compile-time path (also right when tests build into an --artifacts-path).</summary>
+    public static string RepoRoot { get; } = Path.GetFullPath(Path.Combine(ThisFile(), "..", "..", "..", ".."));
+
+    public static string Templates => Path.Combine(RepoRoot, "templates");
 
     public string Root { get; }
 
@@ -35,6 +39,8 @@ internal sealed class ScaffoldScratch : IDisposable
                 .Order(StringComparer.Ordinal)
                 .ToList()
             : [];
+
+    private static string ThisFile([CallerFilePath] string path = "") => path;
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 }

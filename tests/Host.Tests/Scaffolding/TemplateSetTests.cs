@@ -98,7 +98,7 @@ public sealed class TemplateSetTests
     {
         using var scratch = new ScaffoldScratch();
         string templates = Path.Combine(scratch.Root, "templates");
-        WriteLanguage(templates, "ruby", $$"""{"kinds": {"stage": {"files": [{"template": "s.sbn", "path": "{{target}}"}]}}}""", ("s.sbn", "x"));
+        WriteLanguage(templates, "ruby", """{"kinds": {"stage": {"files": [{"template": "s.sbn", "path": """ + "\"" + target + "\"}]}}}", ("s.sbn", "x"));
         var e = Assert.Throws<ScaffoldException>(() => scratch.Scaffolder(templates: templates).Create(scratch.Request("stage", "ruby")));
         Assert.Contains("not a path inside the output folder", e.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(scratch.Root, "escape")));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Engine.Integration.Tests.Images;
@@ -46,5 +47,43 @@ public sealed class DebianStagesTests
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("the tree has no /usr/bin/apt-get", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Debootstrap_HostAptSources_FirstEnabledArchiveServingSuiteIsMirror()
+    {
+        // Given host apt sources (one-line and deb822; a disabled entry, a source-only entry and
+        // an archive for another suite come first) placed at /run/osbuild/host-apt in a private
+        // mount namespace, as the host will mount its own there
+        using var scratch = new ImageScratch("h3-deb-");
+        string sources = scratch.Combine("host-apt");
+        Directory.CreateDirectory(Path.Combine(sources, "sources.list.d"));
+        File.WriteAllText(Path.Combine(sources, "sources.list"), "# comment\ndeb-src http://src.invalid/debian bookworm main\ndeb [arch=amd64] http://other.invalid/debian trixie main\n");
+        File.WriteAllText(Path.Combine(sources, "sources.list.d/a.sources"), "Types: deb\nURIs: http://disabled.invalid/debian\nSuites: bookworm\nEnabled: no\n");
+        File.WriteAllText(Path.Combine(sources, "sources.list.d/b.sources"),
+            "Types: deb\n# snapshot comment\nURIs: http://mirror.invalid/debian\nSuites: bookworm bookworm-updates\nComponents: main\n\nTypes: deb\nURIs: http://security.invalid/debian-security\nSuites: bookworm-security\n");
+        File.WriteAllText(Path.Combine(sources, "sources.list.d/c.list.disabled"), "deb http://ignored.invalid/debian bookworm main\n");
+        string arguments = scratch.Combine("arguments.json");
+        File.WriteAllText(arguments, new JsonObject { ["tree"] = scratch.Tree, ["options"] = new JsonObject { ["suite"] = "bookworm" } }.ToJsonString());
+        string script =
+            "mount -t tmpfs tmpfs /run && mkdir -p /run/osbuild && " +
+            $"cp -r '{sources}' /run/osbuild/host-apt && exec '{BuiltinRunner.BinaryPath}' org.osbuild.debootstrap < '{arguments}'";
+
+        // When debootstrap runs without a mirror option (the .invalid archive cannot be reached)
+        var startInfo = new ProcessStartInfo("unshare", ["--mount", "--propagation", "private", "sh", "-c", script])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(startInfo)!;
+        Task<string> stderr = process.StandardError.ReadToEndAsync(Token);
+        string stdout = await process.StandardOutput.ReadToEndAsync(Token);
+        await process.WaitForExitAsync(Token);
+
+        // Then the mirror is the first enabled binary archive that lists the suite, and the
+        // failure is debootstrap's, reported as a failed command
+        Assert.Contains("mirror: http://mirror.invalid/debian (from the build host's /run/osbuild/host-apt/sources.list.d/b.sources; it serves bookworm)", stdout, StringComparison.Ordinal);
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("org.osbuild.debootstrap: `debootstrap --variant=minbase bookworm", await stderr, StringComparison.Ordinal);
     }
 }

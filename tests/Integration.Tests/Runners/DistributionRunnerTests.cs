@@ -32,6 +32,26 @@ public sealed class DistributionRunnerTests
         }
     }
 
+    public static TheoryData<string> AllRunners() => ["host", "debian12", "fedora27", "fedora30", "fedora31", "fedora32", "ubuntu1804", "rhel82"];
+
+    [Theory]
+    [MemberData(nameof(AllRunners))]
+    public async Task Runner_HostBindsBuildRootEtc_SkipsThoseStepsAndExecsPlugin(string runner)
+    {
+        // Engine.Host binds the build root's loader cache, accounts, ssl, alternatives… read-only.
+        using var sandbox = new RunnerSandbox(bindBuildRootEtc: true);
+
+        SandboxResult result = await sandbox.RunAsync(runner, [RunnerSandbox.Probe, Report + "\necho \"passwd=$(wc -l < /etc/passwd)\""]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("2", result.Value("pid"));
+        Assert.Equal("fd3-ok\n", result.Fd3);
+        Assert.Equal("yes", result.Value("ldcache"));
+        Assert.Equal("root", result.Value("root"));
+        Assert.Equal("1777", result.Value("vartmp"));
+        Assert.Equal(File.ReadAllLines("/etc/passwd").Length.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Value("passwd"));
+    }
+
     [Fact]
     public async Task Rhel82_HostUsr_WritesOsReleaseAndPythonAlternative()
     {

@@ -10,6 +10,8 @@ namespace Engine.Integration.Tests.Runners;
 /// the published executable, every runner name linked to it and a shell-script plugin
 /// <c>stages/probe</c>; stdin as given and fd 3 open on a file the test reads afterwards. The
 /// plugin runs in a new pid namespace, so a plugin that the runner exec'd is pid 2 with parent 1.
+/// With <c>bindBuildRootEtc</c>, the build root's <c>/etc</c> entries that the host binds
+/// (<see cref="Engine.Host.Isolation.BuildRoot.EtcEntries"/>) are bound read-only as the host does.
 /// </summary>
 internal sealed class RunnerSandbox : IDisposable
 {
@@ -32,10 +34,13 @@ internal sealed class RunnerSandbox : IDisposable
 
     private readonly ScratchTree _scratch;
     private readonly string _buildRoot;
+    private readonly bool _bindBuildRootEtc;
 
     /// <param name="buildRoot">The tree whose /usr the container gets: "/" for the host.</param>
-    public RunnerSandbox(string buildRoot = "/")
+    /// <param name="bindBuildRootEtc">Bind the build root's /etc entries as Engine.Host does.</param>
+    public RunnerSandbox(string buildRoot = "/", bool bindBuildRootEtc = false)
     {
+        _bindBuildRootEtc = bindBuildRootEtc;
         Requirements.Root();
         Requirements.Program("bwrap", "bubblewrap");
         _buildRoot = buildRoot;
@@ -101,8 +106,25 @@ internal sealed class RunnerSandbox : IDisposable
             }
         }
 
+        arguments.AddRange(["--tmpfs", "/etc"]);
+        if (_bindBuildRootEtc)
+        {
+            foreach (string entry in global::Engine.Host.Isolation.BuildRoot.EtcEntries)
+            {
+                var info = new FileInfo(Path.Join(_buildRoot, "etc", entry));
+                if (info.LinkTarget is { } target)
+                {
+                    arguments.AddRange(["--symlink", target, "/etc/" + entry]);
+                }
+                else if (info.Exists || Directory.Exists(info.FullName))
+                {
+                    arguments.AddRange(["--ro-bind", info.FullName, "/etc/" + entry]);
+                }
+            }
+        }
+
         arguments.AddRange([
-            "--tmpfs", "/etc", "--tmpfs", "/var", "--tmpfs", "/tmp", "--tmpfs", "/run",
+            "--tmpfs", "/var", "--tmpfs", "/tmp", "--tmpfs", "/run",
             "--proc", "/proc", "--dev", "/dev",
             "--ro-bind", _scratch.Combine("lib"), "/run/osbuild/lib",
             "--chdir", "/",

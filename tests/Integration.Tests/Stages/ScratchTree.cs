@@ -101,7 +101,17 @@ internal sealed class ScratchTree : IDisposable
             unmount.WaitForExit();
         }
 
-        using var remove = Process.Start("rm", ["-rf", "--one-file-system", _root ?? Path]);
+        // rm --one-file-system still crosses a bind mount of the same file system: delete
+        // nothing while anything is mounted below the directory.
+        string root = _root ?? Path;
+        if (File.ReadLines("/proc/self/mountinfo").Select(line => line.Split(' ')[4])
+                .Any(mountPoint => mountPoint == root || mountPoint.StartsWith(root + "/", StringComparison.Ordinal)))
+        {
+            Console.Error.WriteLine($"ScratchTree: {root} is left behind: something is still mounted below it");
+            return;
+        }
+
+        using var remove = Process.Start("rm", ["-rf", "--one-file-system", root]);
         remove.WaitForExit();
     }
 }
