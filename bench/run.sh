@@ -14,6 +14,9 @@
 #   REPEAT=5   runs per figure          FILES=5000   files in the big tree
 #   BENCH_DIR=/var/tmp/engine-bench     work directory (store, manifests); removed at the end, the
 #                                       commands' output is kept in $BENCH_DIR.log
+#   BENCH_TMPFS=1                       mount a private tmpfs (4 GiB) on BENCH_DIR first: takes the
+#                                       disk out of the figures (other writers on the machine make
+#                                       cp and commit times swing by 10x), leaving CPU costs
 # Needs root, bubblewrap, python3 (the tree stage), openssl, tar, GNU time (apt-get install time).
 set -euo pipefail
 export LC_ALL=C
@@ -37,7 +40,8 @@ done
 [ -x /usr/bin/time ] || die "GNU time is missing: apt-get install time"
 
 cleanup() {
-    # The host unmounts what it mounts; this only guards against a crash leaving a mount behind.
+    # The host unmounts what it mounts; this only guards against a crash leaving a mount behind
+    # (and removes our own tmpfs).
     if [ -d "$work" ]; then
         awk -v w="$work" '$5 == w || index($5, w "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r |
             while read -r m; do umount -l "$m" || true; done
@@ -47,23 +51,28 @@ cleanup() {
 trap cleanup EXIT INT TERM
 cleanup
 mkdir -p "$work"
+if [ "${BENCH_TMPFS:-0}" = 1 ]; then
+    # Not nodev: the host makes device nodes for the containers' /dev in the store.
+    mount -t tmpfs -o size=4g,mode=0755 engine-bench "$work"
+fi
 : >"$log"
 
 # --- measuring --------------------------------------------------------------------------------
 
 # run CMD...: runs CMD with its output in the log; sets $wall (s), $cpu (user+sys, s), $rss (KiB).
-# A failed run is retried (at most twice) and counted: its time would not be comparable.
+# A failed run is retried (ATTEMPTS in all, default 6) and counted: its time would not be comparable.
 failures=0
+attempts=${ATTEMPTS:-6}
 run() {
     local start end attempt
-    for attempt in 1 2 3; do
+    for ((attempt = 1; attempt <= attempts; attempt++)); do
         echo "+ $*" >>"$log"
         start=$EPOCHREALTIME
         /usr/bin/time -f '%U %S %M' -o "$work/time" "$@" >>"$log" 2>&1 && break
         failures=$((failures + 1))
         echo "run.sh: failed (attempt $attempt): $*" >&2
         grep -E 'FAILED|error' "$log" | tail -n 3 >&2
-        if [ "$attempt" = 3 ]; then
+        if [ "$attempt" = "$attempts" ]; then
             exit 1
         fi
         [ -z "${retry_setup:-}" ] || eval "$retry_setup"
@@ -129,7 +138,7 @@ build=("$osbuild" --store "$work/store" --plugin-path "$plugins")
 
 echo "engine benchmarks: $(date -u '+%Y-%m-%d %H:%M UTC'), host $osbuild"
 echo "commit: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$repo" diff --quiet 2>/dev/null || echo ' (with local changes)')"
-echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r), $work on $(stat -f -c %T "$(dirname "$work")")"
+echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r), $work on $(findmnt -n -o FSTYPE -T "$work")"
 echo ".NET: $(dotnet --list-runtimes 2>/dev/null | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }'), runs per figure: $reps"
 
 header "references"

@@ -50,7 +50,8 @@ internal static class RunnerSteps
 
     /// <summary>
     /// Step 3: <c>systemd-sysusers</c> creates the system users and groups of the build root's
-    /// <c>sysusers.d</c> in <c>/etc/passwd</c> and <c>/etc/group</c>; its output is shown only on failure.
+    /// <c>sysusers.d</c> in <c>/etc/passwd</c> and <c>/etc/group</c>; its output is shown only on
+    /// failure. Not when both files are there (the build root's own accounts).
     /// </summary>
     public static void Sysusers()
     {

@@ -1,6 +1,15 @@
-// org.osbuild.noop as an assembler (plugins.md 2.1) is served by the stage's entry in
-// plugins/stages/org.osbuild.noop: the multi-call executable dispatches on the file name, and
-// stages/org.osbuild.noop and assemblers/org.osbuild.noop have the same one, so one name can
-// have only one entry. Both print `Not doing anything with these options: <json>` and write
-// nothing (the assembler's output_dir stays empty), so the shared entry is exact for both.
-// Registering a second entry here would make the registry throw at start-up (duplicate name).
+using System.Runtime.CompilerServices;
+using Engine.Plugins.Common;
+
+namespace Engine.Plugins.Assemblers.Noop;
+
+/// <summary>org.osbuild.noop as an assembler: writes nothing into the output directory and says so.</summary>
+internal static class NoopAssembler
+{
+    [ModuleInitializer]
+    internal static void Register() => BuiltinRegistry.AddAssembler("org.osbuild.noop", (context, _) =>
+    {
+        Console.WriteLine($"Not doing anything with these options: {PythonJson.Dumps(context.Options)}");
+        return Task.CompletedTask;
+    });
+}

@@ -117,8 +117,15 @@ internal static class DebootstrapStage
         // A machine id made by a package script would be shared by every booted image.
         DiskDebianTree.ResetMachineId(tree);
 
-        // The device nodes debootstrap creates in /dev stay: they are not the host's, a booted
-        // system mounts devtmpfs over them, and chroot-based stages after this one need /dev/null.
+        // The device nodes debootstrap creates in /dev go: a stored tree may hold only files,
+        // directories and symlinks (the treesum rejects anything else, as osbuild's does), and a
+        // booted system mounts devtmpfs over /dev anyway. Stages that chroot into the tree and need
+        // devices bind-mount /dev themselves (org.osbuild.apt, org.osbuild.dnf).
+        string dev = Path.Combine(tree, "dev");
+        if (Directory.Exists(dev))
+        {
+            Tool.RunChecked("find", [dev, "-mindepth", "1", "(", "-type", "b", "-o", "-type", "c", "-o", "-type", "p", "-o", "-type", "s", ")", "-delete"], discardStdout: true);
+        }
     }
 
     private static void DeleteIfPresent(string path)

@@ -30,12 +30,18 @@ internal sealed class InteractiveReporter(TextWriter stdout, TextWriter stderr, 
         }
     }
 
-    public void StageFinished(Stage stage, bool success, TimeSpan elapsed)
+    public void StageFinished(Stage stage, bool success, int exitCode, TimeSpan elapsed)
     {
         lock (_lock)
         {
             CloseProgressLine();
-            stderr.WriteLine($"[{(success ? "done" : "FAILED")}] {stage.Name} in {elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
+            string status = exitCode switch
+            {
+                0 => "",
+                > 128 => $" (killed by signal {exitCode - 128})",
+                _ => $" (exit status {exitCode})",
+            };
+            stderr.WriteLine($"[{(success ? "done" : "FAILED")}] {stage.Name} in {elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s{status}");
         }
     }
 
@@ -114,7 +120,7 @@ internal sealed class SilentReporter(TextWriter stderr) : IBuildReporter
     {
     }
 
-    public void StageFinished(Stage stage, bool success, TimeSpan elapsed)
+    public void StageFinished(Stage stage, bool success, int exitCode, TimeSpan elapsed)
     {
     }
 

@@ -33,7 +33,13 @@ internal static class NewCommand
     /// <summary>Runs the command for an already parsed request; returns the exit status.</summary>
     internal static int Run(ScaffoldRequest request, string libDir, TextWriter stdout, TextWriter stderr)
     {
-        string? repository = EngineSourceTree.FindRepository(Environment.GetEnvironmentVariable(EngineSourceTree.RepositoryVariable));
+        string? repositoryVariable = Environment.GetEnvironmentVariable(EngineSourceTree.RepositoryVariable);
+        string? repository = EngineSourceTree.FindRepository(repositoryVariable);
+        if (!string.IsNullOrEmpty(repositoryVariable) && repository is null)
+        {
+            stderr.WriteLine($"warning: {EngineSourceTree.RepositoryVariable}={repositoryVariable} has no {EngineSourceTree.ProtocolProject}; it is not the engine's repository");
+        }
+
         var folders = EngineSourceTree.TemplateFolders(repository);
         string? templates = folders.FirstOrDefault(Directory.Exists);
         if (templates is null)

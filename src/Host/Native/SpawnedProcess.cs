@@ -9,25 +9,62 @@ namespace Engine.Host.Native;
 /// Every other descriptor of ours is close-on-exec (.NET opens everything O_CLOEXEC), so the child
 /// gets exactly the map. Signals that .NET ignores (SIGPIPE) are reset to default and the mask is
 /// cleared, so the child starts like a child of a shell.
+/// The child is spawned from a dedicated thread that lives until the child has exited: the
+/// kernel ties a child's parent-death signal (bwrap's <c>--die-with-parent</c>) to the thread that
+/// created it, so spawning from a pool thread that later retires would SIGKILL a running stage.
 /// </summary>
 internal sealed unsafe class SpawnedProcess
 {
-    private readonly Task<int> _exit;
+    private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SpawnedProcess(int pid)
+    private SpawnedProcess()
     {
-        Pid = pid;
-        // waitpid blocks, so it gets a thread of its own; the runtime's SIGCHLD handling only
-        // reaps children it started itself, so this pid stays ours to wait for.
-        _exit = Task.Factory.StartNew(WaitForExit, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    public int Pid { get; }
+    public int Pid { get; private set; }
 
     /// <summary>Completes with the exit status (128+N when killed by signal N).</summary>
-    public Task<int> Exited => _exit;
+    public Task<int> Exited => _exit.Task;
 
+    /// <summary>Starts the child from its own thread, which then waits for it (the runtime's SIGCHLD
+    /// handling only reaps children it started itself, so this pid stays ours to wait for).</summary>
     public static SpawnedProcess Start(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, IReadOnlyList<(SafeHandle Handle, int ChildFd)> descriptors)
+    {
+        var process = new SpawnedProcess();
+        var started = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            int pid;
+            try
+            {
+                pid = Spawn(path, argv, environment, descriptors);
+            }
+            catch (Exception e)
+            {
+                started.SetException(e);
+                return;
+            }
+
+            started.SetResult(pid);
+            try
+            {
+                process._exit.SetResult(WaitForExit(pid));
+            }
+            catch (Exception e)
+            {
+                process._exit.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "spawn " + Path.GetFileName(path),
+        };
+        thread.Start();
+        process.Pid = started.Task.GetAwaiter().GetResult();
+        return process;
+    }
+
+    private static int Spawn(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, IReadOnlyList<(SafeHandle Handle, int ChildFd)> descriptors)
     {
         void* actions = NativeMemory.AllocZeroed(PosixSpawn.FileActionsSize);
         void* attr = NativeMemory.AllocZeroed(PosixSpawn.AttrSize);
@@ -61,7 +98,7 @@ internal sealed unsafe class SpawnedProcess
                 throw new NativeException("posix_spawn", path, error);
             }
 
-            return new SpawnedProcess(pid);
+            return pid;
         }
         finally
         {
@@ -85,18 +122,18 @@ internal sealed unsafe class SpawnedProcess
     /// <summary>Sends <paramref name="signal"/>; a child that already exited is not an error.</summary>
     public void Signal(int signal)
     {
-        if (!_exit.IsCompleted)
+        if (!_exit.Task.IsCompleted)
         {
             PosixSpawn.kill(Pid, signal);
         }
     }
 
-    private int WaitForExit()
+    private static int WaitForExit(int pid)
     {
         while (true)
         {
-            int result = PosixSpawn.waitpid(Pid, out int status, 0);
-            if (result == Pid)
+            int result = PosixSpawn.waitpid(pid, out int status, 0);
+            if (result == pid)
             {
                 int signal = status & 0x7f;
                 return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
@@ -105,7 +142,7 @@ internal sealed unsafe class SpawnedProcess
             int errno = Marshal.GetLastPInvokeError();
             if (errno != PosixSpawn.EINTR)
             {
-                throw new NativeException("waitpid", $"process {Pid}", errno);
+                throw new NativeException("waitpid", $"process {pid}", errno);
             }
         }
     }

@@ -9,8 +9,8 @@ public interface IBuildReporter
     /// <summary>A stage or the assembler is about to run.</summary>
     void StageStarting(Stage stage, bool isAssembler, int position, int count);
 
-    /// <summary>It finished (successfully or not).</summary>
-    void StageFinished(Stage stage, bool success, TimeSpan elapsed);
+    /// <summary>It finished (successfully or not) with the container's exit status.</summary>
+    void StageFinished(Stage stage, bool success, int exitCode, TimeSpan elapsed);
 
     void Progress(Stage stage, ProgressNotification progress);
 

@@ -172,7 +172,7 @@ internal sealed class PipelineExecutor(
             reporter.Warning(run.Failure);
         }
 
-        reporter.StageFinished(stage, run.Success, watch.Elapsed);
+        reporter.StageFinished(stage, run.Success, run.ExitCode, watch.Elapsed);
         string output = run.Failure is null ? run.Output : run.Output + (run.Output.EndsWith('\n') || run.Output.Length == 0 ? "" : "\n") + "error: " + run.Failure + "\n";
         return JValue.Object.From(
             ("name", new JValue.String(stage.Name)),

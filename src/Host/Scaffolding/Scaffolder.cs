@@ -56,6 +56,11 @@ internal sealed class Scaffolder(ScaffoldSettings settings)
             throw new ScaffoldException($"{templates.Language}/template.json renders two files to {duplicate.Key}");
         }
 
+        if (targets.FirstOrDefault(t => Directory.Exists(t.Path.Full)) is { Path.Full: string folder })
+        {
+            throw new ScaffoldException($"{folder} is a directory where the scaffold puts a file; remove it or choose another --output");
+        }
+
         var existing = targets.Where(t => Path.Exists(t.Path.Full)).Select(t => t.Path.Full).ToList();
         if (existing.Count > 0 && !request.Force)
         {
@@ -72,7 +77,15 @@ internal sealed class Scaffolder(ScaffoldSettings settings)
 
         foreach (ScaffoldedFile file in rendered)
         {
-            Write(file);
+            try
+            {
+                Write(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                string written = string.Join(", ", rendered.TakeWhile(f => f != file).Select(f => f.RelativePath));
+                throw new ScaffoldException($"cannot write {file.FullPath}: {e.Message}{(written.Length > 0 ? $" (already written: {written})" : "")}");
+            }
         }
 
         return new ScaffoldResult(output, rendered, next);
@@ -121,11 +134,6 @@ internal sealed class Scaffolder(ScaffoldSettings settings)
     private static void Write(ScaffoldedFile file)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file.FullPath)!);
-        if (Directory.Exists(file.FullPath))
-        {
-            throw new ScaffoldException($"{file.FullPath} is a directory; remove it or choose another --output");
-        }
-
         // Write beside and rename, so that an interrupted scaffold never leaves half a file under the real name.
         string temporary = file.FullPath + ".new";
         File.WriteAllText(temporary, file.Content);

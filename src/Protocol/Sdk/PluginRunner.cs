@@ -48,6 +48,13 @@ public static class PluginRunner
             Console.Error.WriteLine($"{name}: {e.Message}");
             return 1;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file the plugin needed is missing, unreadable or the disk is full: one line, not a crash.
+            Console.Out.Flush();
+            Console.Error.WriteLine($"{name}: {e.Message}");
+            return 1;
+        }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             Console.Error.WriteLine($"{name}: interrupted");

@@ -81,10 +81,21 @@ public sealed class ScaffolderTests
     public void Create_ExistingDirectoryInTheWay_RefusesEvenWithForce()
     {
         using var scratch = new ScaffoldScratch();
-        Directory.CreateDirectory(Path.Combine(scratch.Output, "stages", "org.example.hello"));
+        // the README is the last file of the sh stage: nothing before it may be written either
+        Directory.CreateDirectory(Path.Combine(scratch.Output, "org.example.hello.README.md"));
         var e = Assert.Throws<ScaffoldException>(() => scratch.Scaffolder().Create(scratch.Request("stage", "sh", force: true)));
-        Assert.Contains("is a directory", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"{scratch.Output}/org.example.hello.README.md is a directory", e.Message, StringComparison.Ordinal);
         Assert.Empty(scratch.OutputFiles());
+    }
+
+    [Fact]
+    public void Create_FileWhereFolderBelongs_FailsWithPath()
+    {
+        using var scratch = new ScaffoldScratch();
+        Directory.CreateDirectory(scratch.Output);
+        File.WriteAllText(Path.Combine(scratch.Output, "stages"), "");
+        var e = Assert.Throws<ScaffoldException>(() => scratch.Scaffolder().Create(scratch.Request("stage", "sh")));
+        Assert.StartsWith($"cannot write {scratch.Output}/stages/org.example.hello: ", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -35,12 +35,18 @@ internal sealed class RunnerSandbox : IDisposable
     private readonly ScratchTree _scratch;
     private readonly string _buildRoot;
     private readonly bool _bindBuildRootEtc;
+    private readonly bool _unsharePid;
 
     /// <param name="buildRoot">The tree whose /usr the container gets: "/" for the host.</param>
     /// <param name="bindBuildRootEtc">Bind the build root's /etc entries as Engine.Host does.</param>
-    public RunnerSandbox(string buildRoot = "/", bool bindBuildRootEtc = false)
+    /// <param name="unsharePid">
+    /// A new pid namespace (default). Without it, bwrap waits for the command itself, so the
+    /// command's CPU time reaches the caller's <c>times</c> (used by the timing test).
+    /// </param>
+    public RunnerSandbox(string buildRoot = "/", bool bindBuildRootEtc = false, bool unsharePid = true)
     {
         _bindBuildRootEtc = bindBuildRootEtc;
+        _unsharePid = unsharePid;
         Requirements.Root();
         Requirements.Program("bwrap", "bubblewrap");
         _buildRoot = buildRoot;
@@ -86,13 +92,21 @@ internal sealed class RunnerSandbox : IDisposable
         return new SandboxResult(result.ExitCode, result.Stdout, result.Stderr, File.Exists(fd3) ? File.ReadAllText(fd3) : "");
     }
 
+    /// <summary>The bwrap command line that runs <paramref name="command"/> in this container (no fd 3).</summary>
+    public IReadOnlyList<string> Command(IReadOnlyList<string> command) => [.. BwrapArguments(), .. command];
+
     private List<string> BwrapArguments()
     {
         var arguments = new List<string>
         {
-            "bwrap", "--unshare-pid", "--die-with-parent",
+            "bwrap", "--die-with-parent",
             "--ro-bind", Path.Join(_buildRoot, "usr"), "/usr",
         };
+        if (_unsharePid)
+        {
+            arguments.Insert(1, "--unshare-pid");
+        }
+
         foreach (string top in new[] { "bin", "sbin", "lib", "lib64" })
         {
             var info = new FileInfo(Path.Join(_buildRoot, top));

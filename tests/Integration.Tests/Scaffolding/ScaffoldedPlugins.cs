@@ -5,8 +5,8 @@ namespace Engine.Integration.Tests.Scaffolding;
 /// <summary>
 /// One plugin of every kind in every language, made by the installed host's `osbuild new` into one
 /// plugin root under /var/tmp, with the C# ones published by the command `osbuild new` printed.
-/// The work is done on first use and shared by the tests: the four NativeAOT publishes (the slow
-/// part) run one after the other, into one artifacts folder, with the user's NuGet cache.
+/// The work is done on first use and shared by the tests: all scaffolds at once, each C# publish
+/// (the slow part, a NativeAOT link) when its test first needs it, one after the other.
 /// </summary>
 public sealed class ScaffoldedPlugins : IDisposable
 {
@@ -17,7 +17,7 @@ public sealed class ScaffoldedPlugins : IDisposable
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(10);
 
     private readonly Lazy<IReadOnlyDictionary<(string Language, string Kind), ProcessRun.Result>> _scaffolds;
-    private readonly Lazy<IReadOnlyDictionary<string, ProcessRun.Result>> _csharpBuilds;
+    private readonly Dictionary<string, Lazy<ProcessRun.Result>> _csharpBuilds;
 
     public ScaffoldedPlugins()
     {
@@ -26,7 +26,7 @@ public sealed class ScaffoldedPlugins : IDisposable
         PluginRoot = Path.Combine(Root, "plugins");
         Store = Path.Combine(Root, "store");
         _scaffolds = new(ScaffoldAll);
-        _csharpBuilds = new(PublishCSharp);
+        _csharpBuilds = Kinds.ToDictionary(kind => kind, kind => new Lazy<ProcessRun.Result>(() => PublishCSharp(kind)));
     }
 
     public string Root { get; }
@@ -42,7 +42,7 @@ public sealed class ScaffoldedPlugins : IDisposable
     public ProcessRun.Result Scaffold(string language, string kind) => _scaffolds.Value[(language, kind)];
 
     /// <summary>The result of the printed `dotnet publish` command of the C# plugin of that kind.</summary>
-    public ProcessRun.Result CSharpBuild(string kind) => _csharpBuilds.Value[kind];
+    public ProcessRun.Result CSharpBuild(string kind) => _csharpBuilds[kind].Value;
 
     public static ProcessRun.Result Osbuild(params string[] arguments) => ProcessRun.Run(ProcessRun.Osbuild, arguments, TimeSpan.FromMinutes(10));
 
@@ -60,26 +60,20 @@ public sealed class ScaffoldedPlugins : IDisposable
         return results;
     }
 
-    private Dictionary<string, ProcessRun.Result> PublishCSharp()
+    private ProcessRun.Result PublishCSharp(string kind)
     {
-        var results = new Dictionary<string, ProcessRun.Result>();
-        string artifacts = Path.Combine(Root, "artifacts");
-        foreach (string kind in Kinds)
+        ProcessRun.Result scaffold = Scaffold("csharp", kind);
+        string? publish = scaffold.Stdout.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("dotnet publish ", StringComparison.Ordinal));
+        if (scaffold.ExitCode != 0 || publish is null)
         {
-            ProcessRun.Result scaffold = Scaffold("csharp", kind);
-            string? publish = scaffold.Stdout.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("dotnet publish ", StringComparison.Ordinal));
-            if (scaffold.ExitCode != 0 || publish is null)
-            {
-                results[kind] = scaffold with { ExitCode = scaffold.ExitCode == 0 ? -1 : scaffold.ExitCode, Stderr = "no `dotnet publish` command printed\n" + scaffold.Stderr };
-                continue;
-            }
-
-            // The printed command as a user would paste it; the artifacts folder only keeps the
-            // build out of the engine's own obj/ folders, which other builds may be using.
-            results[kind] = ProcessRun.Run("/bin/sh", ["-c", $"{publish} --artifacts-path '{artifacts}' --nologo"], PublishTimeout, WithoutOuterMSBuild);
+            return scaffold with { ExitCode = scaffold.ExitCode == 0 ? -1 : scaffold.ExitCode, Stderr = "no `dotnet publish` command printed\n" + scaffold.Stderr };
         }
 
-        return results;
+        // The printed command as a user would paste it. All four share one artifacts folder (the
+        // Protocol SDK is compiled once) that also keeps them out of the engine's own obj/ folders,
+        // which other builds may be using; NuGet packages come from the user's cache.
+        string artifacts = Path.Combine(Root, "artifacts");
+        return ProcessRun.Run("/bin/sh", ["-c", $"{publish} --artifacts-path '{artifacts}' --nologo"], PublishTimeout, WithoutOuterMSBuild);
     }
 
     /// <summary>`dotnet test` passes MSBuild settings to the test process; a nested build must not inherit them.</summary>

@@ -34,11 +34,11 @@ internal static class BuiltinPlugin
     /// <param name="optionsJson">The options object as JSON text.</param>
     /// <param name="environment">Variables to set (null value: remove), e.g. PATH.</param>
     public static Task<PluginResult> RunStageAsync(string name, string tree, string optionsJson, IReadOnlyDictionary<string, string?>? environment = null)
-        => RunAsync(name, $$"""{"tree": {{Quote(tree)}}, "sources": "/run/osbuild/sources", "options": {{optionsJson}}}""", environment);
+        => RunAsync("stages/" + name, $$"""{"tree": {{Quote(tree)}}, "sources": "/run/osbuild/sources", "options": {{optionsJson}}}""", environment);
 
     /// <summary>Runs an assembler: stdin <c>{"tree", "options", "output_dir"}</c>.</summary>
     public static Task<PluginResult> RunAssemblerAsync(string name, string tree, string outputDir, string optionsJson, IReadOnlyDictionary<string, string?>? environment = null)
-        => RunAsync(name, $$"""{"tree": {{Quote(tree)}}, "options": {{optionsJson}}, "output_dir": {{Quote(outputDir)}}}""", environment);
+        => RunAsync("assemblers/" + name, $$"""{"tree": {{Quote(tree)}}, "options": {{optionsJson}}, "output_dir": {{Quote(outputDir)}}}""", environment);
 
     /// <summary>Runs <c>osbuild-builtin NAME ARGS…</c> with <paramref name="stdin"/> and returns status and output.</summary>
     public static async Task<PluginResult> RunAsync(string name, string stdin, IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? arguments = null)
