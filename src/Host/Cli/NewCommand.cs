@@ -40,7 +40,7 @@ internal static class NewCommand
             stderr.WriteLine($"warning: {EngineSourceTree.RepositoryVariable}={repositoryVariable} has no {EngineSourceTree.ProtocolProject}; it is not the engine's repository");
         }
 
-        var folders = EngineSourceTree.TemplateFolders(repository);
+        var folders = EngineSourceTree.TemplateFolders(repositoryVariable);
         string? templates = folders.FirstOrDefault(Directory.Exists);
         if (templates is null)
         {
@@ -48,7 +48,10 @@ internal static class NewCommand
             return ExitCodes.InvalidInput;
         }
 
-        var settings = new ScaffoldSettings(templates, libDir, repository, Environment.ProcessPath ?? "osbuild");
+        // Printed commands start the very binary that made them, unless it was run as `dotnet osbuild.dll`.
+        string? self = Environment.ProcessPath;
+        string osbuild = self is null || Path.GetFileNameWithoutExtension(self) == "dotnet" ? "osbuild" : self;
+        var settings = new ScaffoldSettings(templates, libDir, repository, osbuild);
         ScaffoldResult result;
         try
         {

@@ -43,13 +43,19 @@ internal static class EngineSourceTree
         return candidates.Where(HasProtocolProject).Select(Path.GetFullPath).FirstOrDefault();
     }
 
-    /// <summary>The template folders to try, in order: installed beside the binary, then the repository's.</summary>
-    public static IReadOnlyList<string> TemplateFolders(string? repository)
+    /// <summary>
+    /// The template folders to try, in order: installed beside the binary, then the repository's
+    /// (<c>OSBUILD_REPO</c>'s if it is one, then the one the host was built from).
+    /// </summary>
+    public static IReadOnlyList<string> TemplateFolders(string? environmentValue)
     {
         var folders = new List<string> { Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "share", "osbuild", "templates")) };
-        if (repository is not null)
+        foreach (string? repository in new[] { FindRepository(environmentValue), FindRepository(null) })
         {
-            folders.Add(Path.Combine(repository, "templates"));
+            if (repository is not null && !folders.Contains(Path.Combine(repository, "templates")))
+            {
+                folders.Add(Path.Combine(repository, "templates"));
+            }
         }
 
         return folders;
