@@ -117,6 +117,10 @@ header() {
 
 fresh_store() { rm -rf --one-file-system "$work/store"; }
 
+# Before each timed run of the big-tree section: no dirty pages left by the previous run, so that
+# the host and the references each pay for their own writes only.
+settle() { sync; }
+
 # manifest FILE STAGE-JSON...: a manifest with those stages (and ASSEMBLER if set).
 manifest() {
     local file=$1 stages
@@ -184,11 +188,11 @@ if [ "$what" != noop ]; then
     tree_id=$(stage_id "$work/tree.json" 0)
 
     # Everything, fresh store, without and with a checkpoint of the big tree.
-    measure "$reps" fresh_store "${build[@]}" "$work/tree3.json"
+    measure "$reps" "fresh_store; settle" "${build[@]}" "$work/tree3.json"
     plain_wall=$m_wall
     plain_rss=$m_rss
     row "tree + 3 stages, fresh store" "$(secs "$m_wall")" "$(secs "$m_cpu")" "" "" "" ""
-    measure "$reps" fresh_store "${build[@]}" --checkpoint "$tree_id" "$work/tree3.json"
+    measure "$reps" "fresh_store; settle" "${build[@]}" --checkpoint "$tree_id" "$work/tree3.json"
     checkpoint_wall=$m_wall
     ((m_rss > plain_rss)) && plain_rss=$m_rss
     row "same, --checkpoint on the tree stage" "$(secs "$m_wall")" "$(secs "$m_cpu")" "" "" "" ""
@@ -196,14 +200,14 @@ if [ "$what" != noop ]; then
     # References on the committed tree (page cache warm, as it is for the host).
     object=$(readlink -f "$work/store/refs/$tree_id")
     row "  (the tree: $(find "$object" -type f | wc -l) files, $(du -sm "$object" | cut -f1) MB)" "" "" "" "" "" ""
-    measure "$reps" 'rm -rf --one-file-system "$work/copy"' cp -a "$object" "$work/copy"
+    measure "$reps" 'rm -rf --one-file-system "$work/copy"; settle' cp -a "$object" "$work/copy"
     cp_wall=$m_wall
     row "reference: cp -a of the tree" "$(secs "$m_wall")" "$(secs "$m_cpu")" "" "" "" ""
     find "$object" -type f -print0 | sort -z >"$work/files"
-    measure "$reps" : sh -c 'xargs -0 openssl dgst -sha256 <"$1" >/dev/null' sh "$work/files"
+    measure "$reps" settle sh -c 'xargs -0 openssl dgst -sha256 <"$1" >/dev/null' sh "$work/files"
     openssl_wall=$m_wall
     row "reference: openssl dgst -sha256 of the files" "$(secs "$m_wall")" "$(secs "$m_cpu")" "" "" "" ""
-    measure "$reps" 'rm -f "$work/ref.tar"' tar -cf "$work/ref.tar" -C "$object" .
+    measure "$reps" 'rm -f "$work/ref.tar"; settle' tar -cf "$work/ref.tar" -C "$object" .
     tar_wall=$m_wall
     rm -f "$work/ref.tar" && rm -rf --one-file-system "$work/copy"
     row "reference: tar -cf of the tree" "$(secs "$m_wall")" "$(secs "$m_cpu")" "" "" "" ""
@@ -222,6 +226,7 @@ if [ "$what" != noop ]; then
     walls=()
     for ((i = 0; i < reps; i++)); do
         eval "$base_setup"
+        settle
         run "${build[@]}" "$work/base$i.json"
         walls+=("$wall")
     done
@@ -230,7 +235,7 @@ if [ "$what" != noop ]; then
     # The same 3 stages on an empty tree: what is left is the cost of starting from the base
     # (copy) and of committing a big tree (treesum of the result).
     manifest "$work/empty3.json" "$(noop x)" "$(noop y)" "$(noop z)"
-    measure "$reps" fresh_store "${build[@]}" "$work/empty3.json"
+    measure "$reps" "fresh_store; settle" "${build[@]}" "$work/empty3.json"
     base_cost=$(sub "$base_wall" "$m_wall")
     row "  3 stages on an empty tree" "$(secs "$m_wall")" "$(secs "$m_cpu")" "" "" "" ""
     row "  start from cached base (difference)" "$(secs "$base_cost")" "" "cp -a of the tree" "$(secs "$cp_wall")" "$(ratio "$base_cost" "$cp_wall")" "<= 0.10x"
@@ -239,12 +244,13 @@ if [ "$what" != noop ]; then
     # fully cached build of the same tree is subtracted.
     fresh_store
     "${build[@]}" "$work/tree3.json" >>"$log" 2>&1
-    measure "$reps" : "${build[@]}" "$work/tree3.json"
+    measure "$reps" settle "${build[@]}" "$work/tree3.json"
     cached_tree=$m_wall
     walls=()
     for ((i = 0; i < reps; i++)); do
         ASSEMBLER=$(printf '{"name": "org.osbuild.tar", "options": {"filename": "tree%d.tar"}}' "$i") \
             manifest "$work/tar$i.json" "$tree_stage" "$(noop a)" "$(noop b)" "$(noop c)"
+        settle
         run "${build[@]}" "$work/tar$i.json"
         walls+=("$wall")
     done

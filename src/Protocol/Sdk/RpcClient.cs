@@ -17,6 +17,7 @@ public sealed class RpcClient : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<long, (string Method, TaskCompletionSource<JsonElement> Completion)> _pending = new();
     private readonly CancellationTokenSource _closing = new();
+    private readonly StreamReader _reader;
     private readonly Task _readLoop;
     private long _nextId;
 
@@ -25,6 +26,10 @@ public sealed class RpcClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
+        // Made here, not in the read loop: a plugin that only notifies and returns at once may
+        // dispose the stream before the loop's first line runs (pinned by the scaffolded C#
+        // assembler's test, which ends with a log notification).
+        _reader = new StreamReader(stream, new UTF8Encoding(false), false, 65536, leaveOpen: true);
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
@@ -111,7 +116,7 @@ public sealed class RpcClient : IAsyncDisposable
         Exception? failure = null;
         try
         {
-            using var reader = new StreamReader(_stream, new UTF8Encoding(false), false, 65536, leaveOpen: true);
+            using StreamReader reader = _reader;
             while (await reader.ReadLineAsync(_closing.Token).ConfigureAwait(false) is string line)
             {
                 if (line.Length > 0)
