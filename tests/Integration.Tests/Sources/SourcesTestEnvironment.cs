@@ -74,8 +74,11 @@ internal static class SourcesTestEnvironment
     private static string CreateSourcesDirectory()
     {
         string binary = BuiltinBinary();
-        string directory = Directory.CreateTempSubdirectory("osbuild-test-sources-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
+        // The links sit in a folder named "sources", as in an installed plugin root: the multi-call
+        // binary tells the dnf source from the dnf stage by that folder name.
+        string root = Directory.CreateTempSubdirectory("osbuild-test-sources-").FullName;
+        string directory = Directory.CreateDirectory(Path.Combine(root, "sources")).FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(root, recursive: true);
         foreach (string source in new[] { "org.osbuild.files", "org.osbuild.dnf" })
         {
             File.CreateSymbolicLink(Path.Combine(directory, source), binary);
