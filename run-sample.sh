@@ -9,7 +9,8 @@ bash ./build.sh
 store=${OSBUILD_STORE:-$PWD/.osbuild}
 manifest=${1:-samples/debian-bookworm-qcow2.json}
 out/bin/osbuild --store "$store" "$manifest"
-output_id=$(out/bin/osbuild --inspect "$manifest" | sed -n 's/^  "output_id": "\(.*\)".*/\1/p' | tail -n 1)
+# The main pipeline's output id is the last one --inspect prints (build pipelines come first).
+output_id=$(out/bin/osbuild --inspect "$manifest" | grep -o '"output_id": "[0-9a-f]*"' | tail -n 1 | cut -d'"' -f4)
 image_dir=$store/refs/$output_id
 image=$(find -L "$image_dir" -maxdepth 1 -type f | head -n 1)
 echo
