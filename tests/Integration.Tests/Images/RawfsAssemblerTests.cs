@@ -63,6 +63,26 @@ public sealed class RawfsAssemblerTests
     [Fact]
     public void Rawfs_XfsThroughHost_FilledFromTree()
     {
-        Assert.Skip("xfs needs the host's fd-3 loop service (LoopAttachRequest); covered once the host runs assemblers in its container");
+        // xfs needs a loop device and a mount, so it runs through the host (fd-3 loop.attach).
+        Assert.SkipUnless(global::Engine.Integration.Tests.Engine.Osbuild.IsRoot, "building needs root");
+        using var scratch = new global::Engine.Integration.Tests.Engine.TempStore();
+        string manifest = scratch.File("rawfs.json", """
+            {"stages": [{"name": "org.test.populate"}],
+             "assembler": {"name": "org.osbuild.rawfs", "options": {"filename": "root.img", "root_fs_uuid": "76a22bf4-f153-4541-b6c7-0332c0dfaeac",
+               "size": 536870912, "fs_type": "xfs"}}}
+            """);
+
+        var run = global::Engine.Integration.Tests.Engine.Osbuild.Run(["--store", scratch.Store, "--plugin-path",
+            Path.Combine(global::Engine.Integration.Tests.Engine.Osbuild.Fixtures, "plugins"), "--json", manifest]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        string image = Path.Combine(scratch.Store, "refs", ((global::Engine.Host.Json.JValue.String)run.Json["output_id"]!).Value, "root.img");
+        using var blkid = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("blkid", ["-p", "-o", "export", image]) { RedirectStandardOutput = true })!;
+        string probe = blkid.StandardOutput.ReadToEnd();
+        blkid.WaitForExit();
+        Assert.Contains("TYPE=xfs", probe, StringComparison.Ordinal);
+        Assert.Contains("UUID=76a22bf4-f153-4541-b6c7-0332c0dfaeac", probe, StringComparison.Ordinal);
+        Assert.Empty(global::Engine.Integration.Tests.Reliability.SystemState.LoopDevicesBackedBelow(scratch.Root));
+        Assert.Empty(scratch.Leftovers);
     }
 }
