@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the host and the built-in plugins into an install tree under out/ (nothing system-wide):
-#   out/bin/osbuild                      the host (ReadyToRun, needs the .NET runtime)
+#   out/bin/osbuild                      the host's NativeAOT front end: --inspect, checks, cached builds (src/Host/Cli/ManagedHost.cs)
+#   out/libexec/osbuild/osbuild          the full host (ReadyToRun, needs the .NET runtime); the front end hands over to it
 #   out/lib/osbuild/osbuild-builtin      every built-in plugin, one NativeAOT multi-call binary (libc only)
 #   out/lib/osbuild/<kind>/<name>        symlink to it, named after the plugin; <name>.meta.json beside it
 # out/lib/osbuild is the default --libdir of out/bin/osbuild. Safe to rerun.
@@ -10,7 +11,15 @@ configuration=${CONFIGURATION:-Release}
 out=$PWD/out
 lib=$out/lib/osbuild
 
-dotnet publish src/Host/Engine.Host.csproj -c "$configuration" -o "$out/bin" --nologo -v quiet
+rm -rf "$out/libexec/osbuild.new"
+dotnet publish src/Host/Engine.Host.csproj -c "$configuration" -o "$out/libexec/osbuild.new" --nologo -v quiet
+rm -rf "$out/libexec/osbuild" && mv "$out/libexec/osbuild.new" "$out/libexec/osbuild"
+# A separate intermediate tree: the two publishes of one project must not share obj/.
+dotnet publish src/Host/Engine.Host.csproj -c "$configuration" -p:NativeFrontEnd=true --artifacts-path "$out/frontend-build" \
+    -o "$out/frontend-publish" --nologo -v quiet
+mkdir -p "$out/bin"
+find "$out/bin" -mindepth 1 -delete  # an older layout kept the managed host here
+install -m 0755 "$out/frontend-publish/osbuild" "$out/bin/osbuild"
 rm -rf "$out/share/osbuild/templates" && mkdir -p "$out/share/osbuild" && cp -R templates "$out/share/osbuild/templates"  # for `osbuild new`
 dotnet publish plugins/Engine.Plugins.csproj -c "$configuration" -o "$out/plugins-publish" --nologo -v quiet
 

@@ -19,6 +19,12 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
 {
     public async Task<int> RunAsync(BuildArguments arguments, CancellationToken cancellationToken)
     {
+        if (ManagedHost.MustHandOver && arguments.ReadsStandardInput)
+        {
+            // The managed host must read what we would consume; stdin cannot be read twice.
+            return ManagedHost.HandOver();
+        }
+
         ManifestDocument manifest;
         Pipe pipeline;
         JValue.Object sources;
@@ -76,14 +82,6 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
             return ExitCodes.InvalidInput;
         }
 
-        IBuildReporter reporter = arguments.Json
-            ? new SilentReporter(stderr)
-            : new InteractiveReporter(stdout, stderr, !Console.IsErrorRedirected);
-        foreach (string warning in validator.Warnings)
-        {
-            reporter.Warning(warning);
-        }
-
         if (!HostEnvironment.IsRoot)
         {
             stderr.WriteLine("error: building needs root (mounts, containers, loop devices); run with sudo. `--inspect` works without root.");
@@ -98,6 +96,20 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
         }
 
         var store = new ObjectStore(arguments.Store, TreeSum.Compute);
+        if (ManagedHost.MustHandOver && !PipelineExecutor.RunsNothing(pipeline, store))
+        {
+            // Nothing has been printed yet: the managed host checks everything again and reports alone.
+            return ManagedHost.HandOver();
+        }
+
+        IBuildReporter reporter = arguments.Json
+            ? new SilentReporter(stderr)
+            : new InteractiveReporter(stdout, stderr, !Console.IsErrorRedirected);
+        foreach (string warning in validator.Warnings)
+        {
+            reporter.Warning(warning);
+        }
+
         IOutputSink sink = arguments.Json ? new DiscardSink() : new StdoutSink();
         var services = new RunServicesFactory(store, catalog, new SourceProgramRunner(stderr), sources, secrets, reporter);
         var executor = new PipelineExecutor(

@@ -10,11 +10,41 @@ internal static partial class HostEnvironment
 
     public static bool IsRoot => GetEffectiveUserId() == 0;
 
-    /// <summary>The libdir next to our binary (<c>out/bin/osbuild</c> → <c>out/lib/osbuild</c>), else osbuild's default.</summary>
-    public static string DefaultLibDir()
+    /// <summary>
+    /// The installation this binary belongs to (<c>out</c> for <c>out/bin/osbuild</c>, the native
+    /// front end, and for <c>out/libexec/osbuild/osbuild</c>, the managed host it hands over to):
+    /// the first of the binary's parent and grandparent directories that has <c>lib/osbuild</c>.
+    /// Null when run from a build output directory.
+    /// </summary>
+    public static string? InstallPrefix()
     {
-        string beside = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "lib", "osbuild"));
-        return Directory.Exists(beside) ? beside : "/usr/lib/osbuild";
+        foreach (string up in new[] { "..", Path.Combine("..", "..") })
+        {
+            string prefix = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, up));
+            if (Directory.Exists(Path.Combine(prefix, "lib", "osbuild")))
+            {
+                return prefix;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The libdir of our installation (<c>out/lib/osbuild</c>), else osbuild's default.</summary>
+    public static string DefaultLibDir()
+        => InstallPrefix() is string prefix ? Path.Combine(prefix, "lib", "osbuild") : "/usr/lib/osbuild";
+
+    /// <summary>The command a user runs: the front end <c>PREFIX/bin/osbuild</c> also when the managed host runs.</summary>
+    public static string? UserCommand()
+    {
+        string? self = Environment.ProcessPath;
+        if (self is null || Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            return null;
+        }
+
+        string? frontEnd = InstallPrefix() is string prefix ? Path.Combine(prefix, "bin", "osbuild") : null;
+        return frontEnd is not null && File.Exists(frontEnd) ? frontEnd : self;
     }
 
     /// <summary>The first executable called <paramref name="name"/> on PATH, or null.</summary>

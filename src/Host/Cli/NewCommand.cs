@@ -22,7 +22,7 @@ internal static class NewCommand
         {
             kind, name, language, output, force, libDir,
         };
-        command.SetAction(result => Run(
+        command.SetAction(result => ManagedHost.MustHandOver ? ManagedHost.HandOver() : Run(
             new ScaffoldRequest(result.GetValue(kind)!, result.GetValue(name)!, result.GetValue(language)!, Path.GetFullPath(result.GetValue(output)!), result.GetValue(force)),
             result.GetValue(libDir) is string dir ? Path.GetFullPath(dir) : HostEnvironment.DefaultLibDir(),
             Console.Out,
@@ -48,9 +48,8 @@ internal static class NewCommand
             return ExitCodes.InvalidInput;
         }
 
-        // Printed commands start the very binary that made them, unless it was run as `dotnet osbuild.dll`.
-        string? self = Environment.ProcessPath;
-        string osbuild = self is null || Path.GetFileNameWithoutExtension(self) == "dotnet" ? "osbuild" : self;
+        // Printed commands start the installed osbuild that made them, unless it was run as `dotnet osbuild.dll`.
+        string osbuild = HostEnvironment.UserCommand() ?? "osbuild";
         var settings = new ScaffoldSettings(templates, libDir, repository, osbuild);
         ScaffoldResult result;
         try

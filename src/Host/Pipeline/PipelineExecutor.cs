@@ -76,6 +76,15 @@ internal sealed class PipelineExecutor(
         return Finish(result, success: true);
     }
 
+    /// <summary>
+    /// True when <see cref="RunAsync"/> would find everything in the store and start no container:
+    /// every tree and assembler output of the pipeline and of its build pipelines is there.
+    /// </summary>
+    public static bool RunsNothing(Pipeline pipeline, ObjectStore store)
+        => (pipeline.Build is null || RunsNothing(pipeline.Build, store))
+            && (pipeline.Stages.IsEmpty || store.Contains(pipeline.TreeId))
+            && (pipeline.Assembler is null || store.Contains(pipeline.Assembler.Id));
+
     private async Task<bool> RunStagesAsync(Pipeline pipeline, BuildRoot buildRoot, List<JValue> stageResults, CancellationToken cancellationToken)
     {
         int baseIndex = -1;

@@ -49,7 +49,12 @@ internal static class EngineSourceTree
     /// </summary>
     public static IReadOnlyList<string> TemplateFolders(string? environmentValue)
     {
-        var folders = new List<string> { Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "share", "osbuild", "templates")) };
+        var folders = new List<string>();
+        if (Cli.HostEnvironment.InstallPrefix() is string prefix)
+        {
+            folders.Add(Path.Combine(prefix, "share", "osbuild", "templates"));
+        }
+
         foreach (string? repository in new[] { FindRepository(environmentValue), FindRepository(null) })
         {
             if (repository is not null && !folders.Contains(Path.Combine(repository, "templates")))

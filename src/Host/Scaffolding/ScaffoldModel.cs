@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -13,6 +14,7 @@ namespace Engine.Host.Scaffolding;
 /// </summary>
 internal static class ScaffoldModel
 {
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "`osbuild new` runs only in the managed host: the NativeAOT front end hands it over (Cli/ManagedHost).")]
     public static ScriptObject Create(ScaffoldRequest request, ScaffoldSettings settings, TemplateSet templates)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Engine.Host.Isolation;
 using Engine.Protocol;
@@ -16,8 +17,15 @@ public sealed class PluginChannel : IPluginChannel
     private readonly JsonRpc _rpc;
     private string? _failure;
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Never reached in the NativeAOT front end: it hands over to the managed host before any container runs (Cli/ManagedHost).")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Never reached in the NativeAOT front end: it hands over to the managed host before any container runs (Cli/ManagedHost).")]
     private PluginChannel(Stream stream, IHostServices services, ContainerContext container)
     {
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+        {
+            throw new InvalidOperationException("internal error: the NativeAOT front end cannot serve a plugin channel; it must hand over to the managed host first");
+        }
+
         var formatter = new SystemTextJsonFormatter();
         var handler = new NewLineDelimitedMessageHandler(stream, stream, formatter);
         _rpc = new JsonRpc(handler);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Engine.Host.Isolation;
 using Engine.Host.Json;
@@ -90,6 +91,8 @@ internal sealed class RunServices : IHostServices, IAsyncDisposable
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Never reached in the NativeAOT front end: it hands over to the managed host before any container runs (Cli/ManagedHost).")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Never reached in the NativeAOT front end: it hands over to the managed host before any container runs (Cli/ManagedHost).")]
     private static JsonElement ToElement(JValue value)
         => JsonSerializer.SerializeToElement(Plugins.JValueConversion.ToJsonNode(value));
 

@@ -21,10 +21,12 @@ internal static class Osbuild
         public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
     }
 
-    public static Result Run(IEnumerable<string> arguments, string? stdin = null, TimeSpan? timeout = null, IDictionary<string, string>? environment = null)
+    /// <param name="binary">Another osbuild binary than <see cref="Binary"/>, e.g. the full host behind the front end.</param>
+    public static Result Run(IEnumerable<string> arguments, string? stdin = null, TimeSpan? timeout = null, IDictionary<string, string>? environment = null, string? binary = null)
     {
-        Assert.SkipUnless(File.Exists(Binary), $"{Binary} is missing: run ./build.sh first");
-        var start = new ProcessStartInfo(Binary)
+        binary ??= Binary;
+        Assert.SkipUnless(File.Exists(binary), $"{binary} is missing: run ./build.sh first");
+        var start = new ProcessStartInfo(binary)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Engine.Host.Json;
 using Engine.Host.Plugins;
@@ -34,6 +35,8 @@ internal sealed class AssemblySourceHost
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Never reached in the NativeAOT front end: it hands over to the managed host before any container runs (Cli/ManagedHost).")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Never reached in the NativeAOT front end: it hands over to the managed host before any container runs (Cli/ManagedHost).")]
     private ISourcePlugin Load(PluginInfo source)
     {
         lock (_lock)

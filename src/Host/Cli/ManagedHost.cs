@@ -1,0 +1,74 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Engine.Host.Cli;
+
+/// <summary>
+/// The installed <c>bin/osbuild</c> is a NativeAOT build of this program: it starts in about 10 ms
+/// instead of the 150-200 ms of a ReadyToRun .NET start (docs/performance.md). It does by itself
+/// everything that runs no container: <c>--help</c>, <c>--inspect</c>, every input check with its
+/// exit status 2, <c>plugins</c>, <c>tree-diff</c>, and a fully cached build. For the rest it
+/// replaces itself (<c>execv</c>, same pid, same stdio) by the ReadyToRun build of the same code in
+/// <c>libexec/osbuild/osbuild</c>, which runs everything again from the start: StreamJsonRpc (the
+/// plugin channel), McMaster.NETCore.Plugins (C# source plugins) and Scriban (<c>osbuild new</c>)
+/// generate code at run time, which NativeAOT cannot do. Handing over before anything was printed
+/// or built keeps the two from ever both reporting on one build.
+/// </summary>
+internal static unsafe partial class ManagedHost
+{
+    /// <summary>True in the NativeAOT front end, which must hand over before it needs run-time code generation.</summary>
+    public static bool MustHandOver => !RuntimeFeature.IsDynamicCodeSupported;
+
+    /// <summary>The command line exactly as the process got it (before option abbreviations were expanded).</summary>
+    public static IReadOnlyList<string> CommandLine { get; set; } = [];
+
+    /// <summary>Where the front end finds the managed host: <c>PREFIX/libexec/osbuild/osbuild</c>.</summary>
+    public static string? Path => HostEnvironment.InstallPrefix() is string prefix
+        ? System.IO.Path.Combine(prefix, "libexec", "osbuild", "osbuild")
+        : null;
+
+    /// <summary>
+    /// Replaces this process by the managed host with the same arguments. Returns only on failure,
+    /// after printing why, with exit status 1.
+    /// </summary>
+    public static int HandOver()
+    {
+        string? host = Path;
+        if (host is null || !File.Exists(host))
+        {
+            Console.Error.WriteLine($"error: this needs the full host, {host ?? "PREFIX/libexec/osbuild/osbuild"}, which is not installed beside {Environment.ProcessPath}; run ./build.sh again");
+            return ExitCodes.BuildFailed;
+        }
+
+        Console.Out.Flush();
+        Console.Error.Flush();
+        string[] argv = [host, .. CommandLine];
+        nint[] pointers = new nint[argv.Length + 1];
+        try
+        {
+            for (int i = 0; i < argv.Length; i++)
+            {
+                pointers[i] = Marshal.StringToCoTaskMemUTF8(argv[i]);
+            }
+
+            fixed (nint* argvPointer = pointers)
+            {
+                Execv(pointers[0], argvPointer);
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            Console.Error.WriteLine($"error: cannot start the full host {host}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            return ExitCodes.BuildFailed;
+        }
+        finally
+        {
+            foreach (nint pointer in pointers)
+            {
+                Marshal.FreeCoTaskMem(pointer);
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "execv", SetLastError = true)]
+    private static partial int Execv(nint path, nint* argv);
+}
