@@ -33,6 +33,24 @@ internal static class BuiltinRegistry
         => s_entries.Add(("sources", name), _ => SourceProgram.Run(name, body));
 
     /// <summary>
+    /// The entry of <paramref name="pluginPath"/> when that path leads (through its
+    /// <c>KIND/NAME → ../osbuild-builtin</c> link) to the executable running now, else null: then
+    /// it is some other program, to be exec'ed.
+    /// </summary>
+    public static Func<string[], int>? EntryInThisExecutable(string pluginPath)
+    {
+        string? self = Environment.ProcessPath;
+        FileSystemInfo? target = File.ResolveLinkTarget(pluginPath, returnFinalTarget: true);
+        if (self is null || target is null || Path.GetFullPath(target.FullName) != self)
+        {
+            return null;
+        }
+
+        string? kind = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(pluginPath)));
+        return kind is null ? null : Resolve(kind, Path.GetFileName(pluginPath), out _);
+    }
+
+    /// <summary>
     /// Finds the entry for a name as invoked: <c>KIND/NAME</c>, or a bare name that only one kind
     /// has. Null with a message when there is none or the name is ambiguous.
     /// </summary>

@@ -3,8 +3,9 @@ namespace Engine.Plugins.Common;
 /// <summary>
 /// The frame every runner shares (engine.md 7.5, ARCHITECTURE "How a stage runs"): check that
 /// argv[1] is an executable plugin, prepare the container's throw-away <c>/etc</c>, <c>/var</c>,
-/// <c>/tmp</c> and <c>/run</c>, then exec the plugin in place of the runner. The plugin keeps the
-/// runner's pid, environment, stdin (its arguments JSON, still unread), stdout/stderr and fd 3.
+/// <c>/tmp</c> and <c>/run</c>, then exec the plugin in place of the runner (or, for a built-in
+/// plugin of this same executable, call it). The plugin keeps the runner's pid, environment, stdin
+/// (its arguments JSON, still unread), stdout/stderr and fd 3.
 /// </summary>
 internal static class RunnerProgram
 {
@@ -51,6 +52,13 @@ internal static class RunnerProgram
         {
             Console.Error.WriteLine($"{name}: preparing the build root failed: {e.Message}");
             return 1;
+        }
+
+        // A built-in plugin is this very executable under another name: run it here. An exec would
+        // start the same NativeAOT binary again (~6 ms of CPU, ~12 ms of wall time per stage).
+        if (BuiltinRegistry.EntryInThisExecutable(plugin) is Func<string[], int> builtin)
+        {
+            return builtin(args[1..]);
         }
 
         // Console writers flush on every write, so nothing is pending; exec keeps fds 0-3.

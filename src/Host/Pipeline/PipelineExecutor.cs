@@ -174,7 +174,7 @@ internal sealed class PipelineExecutor(
         await using RunServices runServices = services.Create(stage, sourcesOutput);
         ContainerRunResult run = await containers.RunAsync(
             new ContainerRunRequest(buildRoot, runner, plugin, arguments, mounts, settings.StageTimeout),
-            (stream, context) => PluginChannel.Serve(stream, runServices, context),
+            (stream, context) => LazyPluginChannel.Serve(stream, s => PluginChannel.Serve(s, runServices, context)),
             cancellationToken);
         if (run.Failure is not null)
         {

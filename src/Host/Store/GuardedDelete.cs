@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Engine.Host.Store;
@@ -8,8 +7,8 @@ namespace Engine.Host.Store;
 /// so a leaked mount below a work dir could turn a plain recursive delete into deleting the host:
 /// first every mount at or below the path is detached (deepest first); then the mount table is
 /// read again and the delete is refused if anything is still mounted there; only then does
-/// <c>rm -rf --one-file-system</c> remove the rest. The second check matters: rm's
-/// <c>--one-file-system</c> compares device numbers, so it does cross into a bind mount of a
+/// <see cref="OneFileSystemRemover"/> (<c>rm -rf --one-file-system</c>, in process) remove the rest.
+/// The second check matters: <c>--one-file-system</c> compares device numbers, so it does cross into a bind mount of a
 /// directory on the same file system (pinned by GuardedDeleteTests.SameFileSystemBind_RmAlone_CrossesIt).
 /// </summary>
 public static partial class GuardedDelete
@@ -43,17 +42,7 @@ public static partial class GuardedDelete
             throw new IOException($"refusing to delete {full}: {string.Join(", ", remaining)} is still mounted there; unmount it (umount -R) and delete the directory by hand");
         }
 
-        using var rm = Process.Start(new ProcessStartInfo("rm", ["-rf", "--one-file-system", "--", full])
-        {
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new IOException($"cannot start rm to delete {full}");
-        string errors = rm.StandardError.ReadToEnd();
-        rm.WaitForExit();
-        if (rm.ExitCode != 0)
-        {
-            throw new IOException($"could not delete {full}: {errors.Trim()}");
-        }
+        OneFileSystemRemover.Remove(full);
     }
 
     /// <summary>Detaches every mount at or below <paramref name="path"/>, deepest first.</summary>

@@ -10,8 +10,9 @@ namespace Engine.Integration.Tests.Runners;
 /// the published executable, every runner name linked to it and a shell-script plugin
 /// <c>stages/probe</c>; stdin as given and fd 3 open on a file the test reads afterwards. The
 /// plugin runs in a new pid namespace, so a plugin that the runner exec'd is pid 2 with parent 1.
-/// With <c>bindBuildRootEtc</c>, the build root's <c>/etc</c> entries that the host binds
-/// (<see cref="Engine.Host.Isolation.BuildRoot.EtcEntries"/>) are bound read-only as the host does.
+/// With <c>bindBuildRootEtc</c>, the build root's <c>/etc</c> is bound read-only at
+/// /run/osbuild/buildroot-etc and the entries the host offers
+/// (<see cref="Engine.Host.Isolation.BuildRoot.EtcEntries"/>) are symlinks into it, as the host does.
 /// </summary>
 internal sealed class RunnerSandbox : IDisposable
 {
@@ -132,7 +133,7 @@ internal sealed class RunnerSandbox : IDisposable
                 }
                 else if (info.Exists || Directory.Exists(info.FullName))
                 {
-                    arguments.AddRange(["--ro-bind", info.FullName, "/etc/" + entry]);
+                    arguments.AddRange(["--symlink", global::Engine.Host.Isolation.ContainerPaths.BuildRootEtc + "/" + entry, "/etc/" + entry]);
                 }
             }
         }
@@ -141,6 +142,13 @@ internal sealed class RunnerSandbox : IDisposable
             "--tmpfs", "/var", "--tmpfs", "/tmp", "--tmpfs", "/run",
             "--proc", "/proc", "--dev", "/dev",
             "--ro-bind", _scratch.Combine("lib"), "/run/osbuild/lib",
+        ]);
+        if (_bindBuildRootEtc)
+        {
+            arguments.AddRange(["--ro-bind", Path.Join(_buildRoot, "etc"), global::Engine.Host.Isolation.ContainerPaths.BuildRootEtc]);
+        }
+
+        arguments.AddRange([
             "--chdir", "/",
             "--clearenv", "--setenv", "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         ]);
