@@ -58,7 +58,7 @@ internal sealed class InteractiveReporter(TextWriter stdout, TextWriter stderr, 
                 stderr.Write($"\r\x1b[2K  {stage.Name} [{bar}] {(percent >= 0 ? percent + "%" : progress.Current.ToString(CultureInfo.InvariantCulture))} {message}");
                 _progressLineOpen = true;
             }
-            else if (percent < 0 || percent / 10 != _lastPercent / 10 || percent == 100)
+            else if (percent < 0 || _lastPercent < 0 || percent / 10 != _lastPercent / 10 || percent == 100)
             {
                 stderr.WriteLine($"  {stage.Name}: {progress.Current}/{progress.Total} {message}".TrimEnd());
             }

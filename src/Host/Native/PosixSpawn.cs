@@ -15,6 +15,7 @@ internal static unsafe partial class PosixSpawn
     public const int AttrSize = 1024;
     public const int SigSetSize = 256;
 
+    public const short POSIX_SPAWN_SETPGROUP = 0x02;
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
 
@@ -35,6 +36,9 @@ internal static unsafe partial class PosixSpawn
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int posix_spawnattr_setflags(void* attr, short flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int posix_spawnattr_setpgroup(void* attr, int pgroup);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int posix_spawnattr_setsigmask(void* attr, void* sigmask);

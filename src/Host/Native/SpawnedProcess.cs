@@ -17,8 +17,11 @@ internal sealed unsafe class SpawnedProcess
 {
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SpawnedProcess()
+    private readonly bool _ownProcessGroup;
+
+    private SpawnedProcess(bool ownProcessGroup)
     {
+        _ownProcessGroup = ownProcessGroup;
     }
 
     public int Pid { get; private set; }
@@ -28,16 +31,23 @@ internal sealed unsafe class SpawnedProcess
 
     /// <summary>Starts the child from its own thread, which then waits for it (the runtime's SIGCHLD
     /// handling only reaps children it started itself, so this pid stays ours to wait for).</summary>
-    public static SpawnedProcess Start(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, IReadOnlyList<(SafeHandle Handle, int ChildFd)> descriptors)
+    /// <param name="ownProcessGroup">Make the child the leader of a new process group (its pgid is its
+    /// pid), so that <see cref="SignalGroup"/> reaches everything it starts.</param>
+    public static SpawnedProcess Start(
+        string path,
+        IReadOnlyList<string> argv,
+        IReadOnlyList<string> environment,
+        IReadOnlyList<(SafeHandle Handle, int ChildFd)> descriptors,
+        bool ownProcessGroup = false)
     {
-        var process = new SpawnedProcess();
+        var process = new SpawnedProcess(ownProcessGroup);
         var started = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             int pid;
             try
             {
-                pid = Spawn(path, argv, environment, descriptors);
+                pid = Spawn(path, argv, environment, descriptors, ownProcessGroup);
             }
             catch (Exception e)
             {
@@ -64,7 +74,7 @@ internal sealed unsafe class SpawnedProcess
         return process;
     }
 
-    private static int Spawn(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, IReadOnlyList<(SafeHandle Handle, int ChildFd)> descriptors)
+    private static int Spawn(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, IReadOnlyList<(SafeHandle Handle, int ChildFd)> descriptors, bool ownProcessGroup)
     {
         void* actions = NativeMemory.AllocZeroed(PosixSpawn.FileActionsSize);
         void* attr = NativeMemory.AllocZeroed(PosixSpawn.AttrSize);
@@ -87,7 +97,14 @@ internal sealed unsafe class SpawnedProcess
             Check(PosixSpawn.posix_spawnattr_setsigmask(attr, sigset), "posix_spawnattr_setsigmask", path);
             PosixSpawn.sigfillset(sigset);
             Check(PosixSpawn.posix_spawnattr_setsigdefault(attr, sigset), "posix_spawnattr_setsigdefault", path);
-            Check(PosixSpawn.posix_spawnattr_setflags(attr, PosixSpawn.POSIX_SPAWN_SETSIGMASK | PosixSpawn.POSIX_SPAWN_SETSIGDEF), "posix_spawnattr_setflags", path);
+            short flags = PosixSpawn.POSIX_SPAWN_SETSIGMASK | PosixSpawn.POSIX_SPAWN_SETSIGDEF;
+            if (ownProcessGroup)
+            {
+                Check(PosixSpawn.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup", path);
+                flags |= PosixSpawn.POSIX_SPAWN_SETPGROUP;
+            }
+
+            Check(PosixSpawn.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags", path);
 
             byte** argvPtr = ToNativeArray(argv, strings);
             byte** envPtr = ToNativeArray(environment, strings);
@@ -126,6 +143,22 @@ internal sealed unsafe class SpawnedProcess
         {
             PosixSpawn.kill(Pid, signal);
         }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="signal"/> to the child's process group: the child and whatever it started
+    /// that stayed in the group, also after the child itself has exited. A group with no process left
+    /// is not an error.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The child was not started with its own process group.</exception>
+    public void SignalGroup(int signal)
+    {
+        if (!_ownProcessGroup)
+        {
+            throw new InvalidOperationException($"process {Pid} was not started with a process group of its own; use Signal");
+        }
+
+        PosixSpawn.kill(-Pid, signal);
     }
 
     private static int WaitForExit(int pid)

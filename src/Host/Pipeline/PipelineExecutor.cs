@@ -126,7 +126,9 @@ internal sealed class PipelineExecutor(
                 return false;
             }
 
-            if (settings.Checkpoints.Contains(stage.Id))
+            // The last stage's id is the pipeline's tree id, which the commit below stores anyway:
+            // a snapshot of it would be a second copy and hash of the same tree.
+            if (settings.Checkpoints.Contains(stage.Id) && i < pipeline.Stages.Length - 1)
             {
                 store.Snapshot(tree, stage.Id, cancellationToken);
             }

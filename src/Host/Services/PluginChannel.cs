@@ -15,6 +15,7 @@ namespace Engine.Host.Services;
 public sealed class PluginChannel : IPluginChannel
 {
     private readonly JsonRpc _rpc;
+    private readonly Task _completion;
     private string? _failure;
 
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Never reached in the NativeAOT front end: it hands over to the managed host before any container runs (Cli/ManagedHost).")]
@@ -32,15 +33,31 @@ public sealed class PluginChannel : IPluginChannel
         _rpc.AddLocalRpcTarget(new Target(services, container), new JsonRpcTargetOptions { DisposeOnDisconnect = false });
         _rpc.Disconnected += OnDisconnected;
         _rpc.StartListening();
+        _completion = DrainAsync();
     }
 
-    public Task Completion => _rpc.Completion;
+    /// <summary>Completes when the plugin's end is closed and every message it sent has been handled.</summary>
+    public Task Completion => _completion;
 
     /// <summary>Why the channel broke, when the plugin is to blame (garbage, not plain EOF).</summary>
     public string? Failure => _failure;
 
     public static PluginChannel Serve(Stream stream, IHostServices services, ContainerContext container)
         => new(stream, services, container);
+
+    // The reader finishes (Completion) before the last notifications are dispatched: wait for
+    // those too, so that a final progress report is not delivered after the run has ended.
+    private async Task DrainAsync()
+    {
+        try
+        {
+            await _rpc.Completion.ConfigureAwait(false);
+        }
+        finally
+        {
+            await _rpc.DispatchCompletion.ConfigureAwait(false);
+        }
+    }
 
     private void OnDisconnected(object? sender, JsonRpcDisconnectedEventArgs e)
     {

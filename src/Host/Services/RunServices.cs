@@ -82,7 +82,8 @@ internal sealed class RunServices : IHostServices, IAsyncDisposable
                     source,
                     new SourceArguments(ToElement(options), ToElement(secrets), cache, output, request.Checksums),
                     cancellationToken)
-                : await _shared.SourcePrograms.RunAsync(source.ExecutablePath, request.Source, options, secrets, cache, output, request.Checksums, cancellationToken);
+                : await _shared.SourcePrograms.RunAsync(source.ExecutablePath, request.Source, options, secrets, cache, output, request.Checksums,
+                    new SourceChannelServices(request.Source, ReportProgress, Log), cancellationToken);
             return ToElement(reply);
         }
         catch (SourceFailedException e)

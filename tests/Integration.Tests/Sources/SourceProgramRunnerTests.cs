@@ -27,7 +27,7 @@ public sealed class SourceProgramRunnerTests
         string program = Script(scratch, "echo-request", $"cat > '{scratch.Combine("request")}'; echo '{{}}'");
 
         JValue reply = await new SourceProgramRunner(TextWriter.Null).RunAsync(program, "org.example.echo",
-            Parse("""{"urls": {"b": "2", "a": "1"}}"""), JValue.Object.From(("k", new JValue.String("v"))), "/c", "/o", ["sha256:1", "md5:2"], Timeout);
+            Parse("""{"urls": {"b": "2", "a": "1"}}"""), JValue.Object.From(("k", new JValue.String("v"))), "/c", "/o", ["sha256:1", "md5:2"], null, Timeout);
 
         Assert.Equal(JValue.Object.Empty, reply);
         Assert.Equal(
@@ -86,7 +86,7 @@ public sealed class SourceProgramRunnerTests
 
         // When
         var failure = await Assert.ThrowsAsync<SourceFailedException>(() =>
-            new SourceProgramRunner(stderr).RunAsync(program, "org.example.test", JValue.Object.Empty, s_secrets, "/c", "/o", [], Timeout));
+            new SourceProgramRunner(stderr).RunAsync(program, "org.example.test", JValue.Object.Empty, s_secrets, "/c", "/o", [], null, Timeout));
 
         // Then
         Assert.Equal("org.example.test: bad key *** and password ***", failure.Message);
@@ -120,7 +120,7 @@ public sealed class SourceProgramRunnerTests
         string program = Script(scratch, "chatty", "cat >/dev/null; echo one >&2; echo two >&2; echo '{}'");
         var stderr = new StringWriter();
 
-        await new SourceProgramRunner(stderr).RunAsync(program, "org.example.test", JValue.Object.Empty, JValue.Object.Empty, "/c", "/o", [], Timeout);
+        await new SourceProgramRunner(stderr).RunAsync(program, "org.example.test", JValue.Object.Empty, JValue.Object.Empty, "/c", "/o", [], null, Timeout);
 
         Assert.Equal("one\ntwo\n", stderr.ToString().ReplaceLineEndings("\n"));
     }
@@ -133,7 +133,7 @@ public sealed class SourceProgramRunnerTests
         string pids = scratch.Combine("pids");
         string program = Script(scratch, "sleeper", $"cat >/dev/null; sleep 1000 & echo $$ $! > '{pids}.tmp'; mv '{pids}.tmp' '{pids}'; wait");
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Timeout);
-        Task<JValue> run = new SourceProgramRunner(TextWriter.Null).RunAsync(program, "org.example.test", JValue.Object.Empty, JValue.Object.Empty, "/c", "/o", [], cancel.Token);
+        Task<JValue> run = new SourceProgramRunner(TextWriter.Null).RunAsync(program, "org.example.test", JValue.Object.Empty, JValue.Object.Empty, "/c", "/o", [], null, cancel.Token);
         while (!File.Exists(pids))
         {
             await Task.Delay(20, Timeout);
@@ -159,7 +159,7 @@ public sealed class SourceProgramRunnerTests
     }
 
     private static Task<JValue> Run(string program, JValue secrets)
-        => new SourceProgramRunner(TextWriter.Null).RunAsync(program, "org.example.test", JValue.Object.Empty, secrets, "/c", "/o", [], Timeout);
+        => new SourceProgramRunner(TextWriter.Null).RunAsync(program, "org.example.test", JValue.Object.Empty, secrets, "/c", "/o", [], null, Timeout);
 
     private static string Script(ScratchDirectory scratch, string name, string body)
     {

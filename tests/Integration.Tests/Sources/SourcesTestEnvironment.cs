@@ -34,12 +34,13 @@ internal static class SourcesTestEnvironment
     }
 
     /// <summary>Runs a built-in source through <see cref="SourceProgramRunner"/>, as the sources service will.</summary>
+    /// <param name="channelServices">Receives what the source sends on fd 3; null drops it.</param>
     public static Task<JValue> RunAsync(
         string source, JValue options, JValue secrets, string cache, string output, IEnumerable<string> checksums,
-        TextWriter? stderr = null, CancellationToken cancellationToken = default)
+        TextWriter? stderr = null, SourceChannelServices? channelServices = null, CancellationToken cancellationToken = default)
     {
         var runner = new SourceProgramRunner(stderr ?? TextWriter.Synchronized(new StringWriter()));
-        return runner.RunAsync(SourceProgram(source), source, options, secrets, cache, output, checksums.ToList(), cancellationToken);
+        return runner.RunAsync(SourceProgram(source), source, options, secrets, cache, output, checksums.ToList(), channelServices, cancellationToken);
     }
 
     /// <summary>The org.osbuild.files options of the fixture with its URLs moved to <paramref name="baseUrl"/>.</summary>

@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Engine.Host.Json;
-using Engine.Protocol;
+using Engine.Host.Native;
 
 namespace Engine.Host.Services.Sources;
 
@@ -15,18 +14,29 @@ namespace Engine.Host.Services.Sources;
 /// is copied line by line to the writer given to the constructor, and its exit status is ignored
 /// (only stdout counts, as in osbuild). A reply that is an object with an <c>error</c> key, or stdout
 /// that is not JSON, becomes a <see cref="SourceFailedException"/>.
+/// The program also gets an RPC channel, as a stage does (docs/protocol.md 5): fd 3 with
+/// <c>OSBUILD_RPC_FD=3</c> and <c>OSBUILD_PROTOCOL_VERSION</c>, served by <see cref="PluginChannel"/>
+/// with <see cref="SourceChannelServices"/>, so its <c>progress</c> and <c>log</c> notifications reach
+/// whoever asked for the files, and its requests are refused. A program that ignores fd 3 works as
+/// before. One that writes something on fd 3 that is not JSON-RPC fails, as a stage would: with its
+/// own error when its reply is one, else with a <see cref="SourceFailedException"/> saying that fd 3
+/// is only for JSON-RPC, even if the reply was good (the channel broke, so its progress was lost,
+/// and a program that garbles one output is not trusted with the other). The rest of the host's
+/// environment is passed on because sources need proxy settings.
 /// Lifetime: one process per call; cancelling the call kills the program and everything it started
-/// (SIGKILL to the whole tree). That is safe for the built-in sources, whose cache and output never
-/// show a partial file even under SIGKILL (FilesSourceTests.Fetch_KilledMidDownload_LeavesNoPartialFile).
-/// The program gets no RPC channel (no fd 3, and <c>OSBUILD_RPC_FD</c> is removed from its
-/// environment), so it reports no progress yet; the rest of the environment is passed on because
-/// sources need proxy settings. Secrets go only to the program's stdin: every message this class
-/// produces, and every stderr line it copies, is passed through a <see cref="SecretRedactor"/>.
+/// (SIGKILL to the whole tree and to its process group, <see cref="SourceProcess.Kill"/>). That is
+/// safe for the built-in sources, whose cache and output never show a partial file even under
+/// SIGKILL (FilesSourceTests.Fetch_KilledMidDownload_LeavesNoPartialFile).
+/// Secrets go only to the program's stdin: every message this class produces, and every stderr line
+/// it copies, is passed through a <see cref="SecretRedactor"/>.
 /// </summary>
 internal sealed class SourceProgramRunner
 {
     /// <summary>A malformed reply is quoted in the error up to this many characters.</summary>
     private const int MaxQuotedReply = 4096;
+
+    /// <summary>How long fd 3 may stay open after the program exited before the host stops reading it.</summary>
+    private static readonly TimeSpan s_channelDrainLimit = TimeSpan.FromSeconds(5);
 
     private readonly TextWriter _stderr;
 
@@ -47,9 +57,12 @@ internal sealed class SourceProgramRunner
     /// <param name="cacheDir">Persistent cache; the program creates it if needed.</param>
     /// <param name="outputDir">Where the stage will find the files; the program creates it if needed.</param>
     /// <param name="checksums">What the stage asked for.</param>
+    /// <param name="channelServices">Receives the program's progress and log notifications from fd 3;
+    /// null drops them (the program still gets fd 3).</param>
     /// <param name="cancellationToken">Kills the program's process tree.</param>
     /// <returns>The reply: <c>{}</c> for org.osbuild.files, an array of repos for org.osbuild.dnf.</returns>
-    /// <exception cref="SourceFailedException">The program failed, replied with an error or with something that is not JSON.</exception>
+    /// <exception cref="SourceFailedException">The program failed, replied with an error or with something
+    /// that is not JSON, or wrote something on fd 3 that is not JSON-RPC.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the program has been killed.</exception>
     public async Task<JValue> RunAsync(
         string executablePath,
@@ -59,6 +72,7 @@ internal sealed class SourceProgramRunner
         string cacheDir,
         string outputDir,
         IReadOnlyList<string> checksums,
+        SourceChannelServices? channelServices,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(executablePath);
@@ -78,63 +92,88 @@ internal sealed class SourceProgramRunner
             ("output", new JValue.String(outputDir)),
             ("checksums", new JValue.Array(checksums.Select(c => (JValue)new JValue.String(c)).ToImmutableArray()))));
 
-        using var process = new Process { StartInfo = CreateStartInfo(executablePath) };
+        SourceProcess process;
         try
         {
-            process.Start();
+            process = SourceProcess.Start(executablePath);
         }
-        catch (Win32Exception e)
+        catch (NativeException e)
         {
-            throw new SourceFailedException(sourceName, $"cannot run the sources program {executablePath}: {e.Message}", e);
+            throw new SourceFailedException(sourceName, string.Create(CultureInfo.InvariantCulture,
+                $"cannot run the sources program {executablePath}: {Marshal.GetPInvokeErrorMessage(e.Errno)} (errno {e.Errno}); it must be an executable file, and a script's #! interpreter must exist"), e);
         }
 
         byte[] stdout;
-        using (cancellationToken.Register(() => KillTree(process)))
+        string? channelFailure;
+        await using (process.ConfigureAwait(false))
         {
-            Task<byte[]> readStdout = ReadAllAsync(process.StandardOutput.BaseStream);
-            Task copyStderr = CopyStderrAsync(process.StandardError, redactor);
-            await WriteRequestAsync(process, request).ConfigureAwait(false);
+            PluginChannel channel = PluginChannel.Serve(
+                process.Channel,
+                channelServices ?? SourceChannelServices.Discarding(sourceName),
+                SourceChannelServices.Context(sourceName, executablePath));
             try
             {
-                // The wait, not the reads, observes the token: a grandchild that escaped the kill could
+                stdout = await ExchangeAsync(process, channel, request, redactor, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await channel.DisposeAsync().ConfigureAwait(false);
+            }
+
+            channelFailure = channel.Failure;
+        }
+
+        JValue reply = Interpret(sourceName, stdout, redactor);
+        if (channelFailure is not null)
+        {
+            throw new SourceFailedException(sourceName, redactor.Redact(channelFailure));
+        }
+
+        return reply;
+    }
+
+    /// <summary>Writes the request, copies stderr, and returns stdout once the program has exited and
+    /// fd 3 has been read to its end.</summary>
+    private async Task<byte[]> ExchangeAsync(SourceProcess process, PluginChannel channel, string request, SecretRedactor redactor, CancellationToken cancellationToken)
+    {
+        using (cancellationToken.Register(process.Kill))
+        {
+            Task<byte[]> readStdout = ReadAllAsync(process.StandardOutput);
+            Task copyStderr = CopyStderrAsync(process.StandardError, redactor);
+            try
+            {
+                await WriteRequestAsync(process.StandardInput, request).ConfigureAwait(false);
+
+                // The waits, not the reads, observe the token: a grandchild that escaped the kill could
                 // keep the pipes open forever.
                 await Task.WhenAll(readStdout, copyStderr).WaitAsync(cancellationToken).ConfigureAwait(false);
-                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                await process.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+                // Read fd 3 to its end, so that the last progress and any garbage sent just before the
+                // exit are not missed. Bounded: something the program left running may hold fd 3
+                // without holding stdout; what it sends later is not read.
+                await channel.Completion.WaitAsync(s_channelDrainLimit, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                cancellationToken.ThrowIfCancellationRequested();
             }
-            catch (OperationCanceledException)
+            catch
             {
-                KillTree(process);
+                // Cancelled, or stdout or stderr failed us: the program's answer is lost either way.
+                process.Kill();
                 throw;
             }
 
-            stdout = await readStdout.ConfigureAwait(false);
+            return await readStdout.ConfigureAwait(false);
         }
-
-        return Interpret(sourceName, stdout, redactor);
     }
 
-    private static ProcessStartInfo CreateStartInfo(string executablePath)
-    {
-        var startInfo = new ProcessStartInfo(executablePath)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardInputEncoding = new UTF8Encoding(false),
-            StandardErrorEncoding = new UTF8Encoding(false),
-        };
-        startInfo.Environment.Remove(ProtocolConstants.RpcFdEnvironmentVariable);
-        return startInfo;
-    }
-
-    private static async Task WriteRequestAsync(Process process, string request)
+    private static async Task WriteRequestAsync(Stream stdin, string request)
     {
         try
         {
-            await process.StandardInput.WriteAsync(request).ConfigureAwait(false);
-            await process.StandardInput.FlushAsync().ConfigureAwait(false);
-            process.StandardInput.Close();
+            await using (stdin.ConfigureAwait(false))
+            {
+                await stdin.WriteAsync(new UTF8Encoding(false).GetBytes(request)).ConfigureAwait(false);
+            }
         }
         catch (IOException)
         {
@@ -149,8 +188,9 @@ internal sealed class SourceProgramRunner
         return buffer.ToArray();
     }
 
-    private async Task CopyStderrAsync(StreamReader stderr, SecretRedactor redactor)
+    private async Task CopyStderrAsync(Stream stream, SecretRedactor redactor)
     {
+        using var stderr = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, leaveOpen: true);
         while (await stderr.ReadLineAsync().ConfigureAwait(false) is string line)
         {
             await _stderr.WriteLineAsync(redactor.Redact(line)).ConfigureAwait(false);
@@ -185,18 +225,5 @@ internal sealed class SourceProgramRunner
         }
 
         return reply;
-    }
-
-    private static void KillTree(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (Exception e) when (e is InvalidOperationException or AggregateException or Win32Exception)
-        {
-            // Already exited, or a child vanished while the tree was walked. This runs from a
-            // cancellation callback, which must not throw into whoever cancelled.
-        }
     }
 }
