@@ -117,7 +117,8 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
             catalog,
             new ContainerRunner(store.Root, bwrap, sink),
             services,
-            new BuildSettings(sources, secrets, checkpoints, arguments.Json, arguments.Timeout),
+            new BuildSettings(sources, secrets, checkpoints, arguments.Json, arguments.Timeout,
+                OverlayBase: Environment.GetEnvironmentVariable("OSBUILD_BASE") != "copy"),
             reporter);
 
         JValue.Object result = await executor.RunAsync(pipeline, cancellationToken);

@@ -8,9 +8,12 @@ namespace Engine.Host.Pipeline;
 /// <param name="Checkpoints">Stage ids whose trees are committed as they are built.</param>
 /// <param name="CaptureOutput">Put each run's output into its result (--json mode).</param>
 /// <param name="StageTimeout">Kill a stage or assembler after this long.</param>
+/// <param name="OverlayBase">Start from a cached tree through an overlay mount instead of a copy
+/// (Store/OverlayTree.cs); off with <c>OSBUILD_BASE=copy</c>, for comparisons.</param>
 public sealed record BuildSettings(
     JValue.Object Sources,
     JValue.Object Secrets,
     IReadOnlySet<string> Checkpoints,
     bool CaptureOutput,
-    TimeSpan? StageTimeout);
+    TimeSpan? StageTimeout,
+    bool OverlayBase = true);

@@ -99,11 +99,18 @@ internal sealed class PipelineExecutor(
 
         using TempDirectory workspace = store.CreateTemporary();
         string tree = Path.Combine(workspace.Path, "tree");
-        Directory.CreateDirectory(tree, TreeMode);
-        File.SetUnixFileMode(tree, TreeMode);
-        if (baseIndex >= 0)
+        using OverlayTree? overlay = baseIndex >= 0 && settings.OverlayBase
+            ? OverlayTree.TryMount(ObjectPath(pipeline.Stages[baseIndex].Id), workspace.Path, out _)
+            : null;
+        if (overlay is null)
         {
-            store.CopyTree(pipeline.Stages[baseIndex].Id, tree, cancellationToken);
+            Directory.CreateDirectory(tree, TreeMode);
+            File.SetUnixFileMode(tree, TreeMode);
+            if (baseIndex >= 0)
+            {
+                // No overlay here (kernel, file system, or turned off): a copy, reflinked where possible.
+                store.CopyTree(pipeline.Stages[baseIndex].Id, tree, cancellationToken);
+            }
         }
 
         for (int i = baseIndex + 1; i < pipeline.Stages.Length; i++)
@@ -134,7 +141,23 @@ internal sealed class PipelineExecutor(
             }
         }
 
-        store.Commit(tree, pipeline.TreeId!, cancellationToken);
+        if (overlay is null)
+        {
+            store.Commit(tree, pipeline.TreeId!, cancellationToken);
+        }
+        else if (overlay.IsUnchanged())
+        {
+            // The stages left the base as it was: the result is the base's object itself.
+            store.Refer(pipeline.TreeId!, Path.GetFileName(ObjectPath(pipeline.Stages[baseIndex].Id)));
+        }
+        else
+        {
+            string result = Path.Combine(workspace.Path, "result");
+            overlay.Materialize(result, cancellationToken);
+            overlay.Dispose();
+            store.Commit(result, pipeline.TreeId!, cancellationToken);
+        }
+
         return true;
     }
 
@@ -193,8 +216,7 @@ internal sealed class PipelineExecutor(
             ("output", settings.CaptureOutput ? new JValue.String(output) : JValue.Null.Instance));
     }
 
-    private string ObjectPath(string id)
-        => Path.GetFullPath(Path.Combine(store.RefsDirectory, new FileInfo(store.RefPath(id)).LinkTarget ?? id));
+    private string ObjectPath(string id) => store.ObjectPath(id);
 
     private static JValue.Object Finish(List<(string, JValue)> members, bool success)
     {

@@ -66,12 +66,22 @@ public sealed class ObjectStore
             // transient parent directory.
         }
 
+        Refer(id, treeSum);
+        return treeSum;
+    }
+
+    /// <summary>Points the ref <paramref name="id"/> at the stored object <paramref name="treeSum"/> (atomically replacing the ref).</summary>
+    public void Refer(string id, string treeSum)
+    {
         using TempDirectory link = CreateTemporary();
         string linkPath = Path.Combine(link.Path, "link");
         File.CreateSymbolicLink(linkPath, "../objects/" + treeSum);
-        Native.RenameNative.Rename(linkPath, RefPath(id)); // atomic replacement of the ref
-        return treeSum;
+        Native.RenameNative.Rename(linkPath, RefPath(id));
     }
+
+    /// <summary>The object directory that the ref <paramref name="id"/> points at.</summary>
+    public string ObjectPath(string id)
+        => Path.GetFullPath(Path.Combine(RefsDirectory, new FileInfo(RefPath(id)).LinkTarget ?? id));
 
     /// <summary>Commits a copy of <paramref name="treeDirectory"/> under <paramref name="id"/>; the original stays in use.</summary>
     public string Snapshot(string treeDirectory, string id, CancellationToken cancellationToken)
