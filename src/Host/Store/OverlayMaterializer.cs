@@ -21,6 +21,7 @@ namespace Engine.Host.Store;
 internal static unsafe class OverlayMaterializer
 {
     private const int ENOENT = 2;
+    private const int ENOTDIR = 20;
     private const int EMLINK = 31;
     private const uint StatxBasics = 0x1 | 0x2 | 0x8 | 0x10 | 0x20 | 0x40; // TYPE MODE UID GID ATIME MTIME
 
@@ -54,19 +55,25 @@ internal static unsafe class OverlayMaterializer
             entries = FileSystemNative.ReadDirectory(directory, scratch, Text(mergedPath));
         }
 
+        // Which names the upper layer has here, read once per directory: a stat per file through
+        // the overlay and into the upper layer cost ~100 µs a file (0.5 s for 5000 files).
+        HashSet<string>? upperNames = Names(Join(roots.Upper, relative), scratch);
         foreach (FileSystemNative.DirectoryEntry entry in entries)
         {
             byte[] name = entry.NameBytes.ToArray();
             byte[] childRelative = Join(relative, name);
-            statx status = Stat(Join(roots.Merged, childRelative));
-            byte[] upperPath = Join(roots.Upper, childRelative);
-            if ((status.stx_mode & FileSystemNative.S_IFMT) == FileSystemNative.S_IFDIR)
+            bool inUpper = upperNames?.Contains(Encoding.Latin1.GetString(name)) == true;
+            bool isDirectory = entry.Type == FileSystemNative.DT_DIR
+                || (entry.Type == FileSystemNative.DT_UNKNOWN && (Stat(Join(roots.Merged, childRelative)).stx_mode & FileSystemNative.S_IFMT) == FileSystemNative.S_IFDIR);
+            if (isDirectory)
             {
-                Directory(roots, childRelative, LowerOfDirectory(roots, upperPath, lowerDirectory, name), scratch, cancellationToken);
+                byte[]? childLower = inUpper ? LowerOfChangedDirectory(roots, Join(roots.Upper, childRelative), lowerDirectory, name)
+                    : lowerDirectory is null ? null : Join(lowerDirectory, name);
+                Directory(roots, childRelative, childLower, scratch, cancellationToken);
                 continue;
             }
 
-            byte[] source = Exists(upperPath) ? upperPath
+            byte[] source = inUpper ? Join(roots.Upper, childRelative)
                 : lowerDirectory is not null ? Join(lowerDirectory, name)
                 : throw new IOException($"{Text(Join(roots.Merged, childRelative))} is in neither layer of the overlay");
             Link(source, Join(roots.Destination, childRelative));
@@ -75,14 +82,9 @@ internal static unsafe class OverlayMaterializer
         CopyMetadata(mergedPath, destinationPath);
     }
 
-    /// <summary>Where the lower layer holds a merged directory's entries, or null when it holds none.</summary>
-    private static byte[]? LowerOfDirectory(Roots roots, byte[] upperPath, byte[]? parentLower, byte[] name)
+    /// <summary>Where the lower layer holds the entries of a directory that the upper layer has, or null when it holds none.</summary>
+    private static byte[]? LowerOfChangedDirectory(Roots roots, byte[] upperPath, byte[]? parentLower, byte[] name)
     {
-        if (!Exists(upperPath))
-        {
-            return parentLower is null ? null : Join(parentLower, name); // untouched: only in the lower layer
-        }
-
         string forErrors = Text(upperPath);
         if (XattrNative.Get(Z(upperPath), OpaqueAttribute, forErrors) is [(byte)'y'])
         {
@@ -97,6 +99,22 @@ internal static unsafe class OverlayMaterializer
         }
 
         return parentLower is null ? null : Join(parentLower, name);
+    }
+
+    /// <summary>The names in a directory of a layer (bytes as Latin-1 characters, one to one), or null when it has no such directory.</summary>
+    private static HashSet<string>? Names(byte[] directoryPath, byte[] scratch)
+    {
+        int fd = Call(directoryPath, p => LibC.open(p, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0));
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            return errno is ENOENT or ENOTDIR ? null : throw new NativeException("open", Text(directoryPath), errno);
+        }
+
+        using var directory = new SafeFileHandle(fd, ownsHandle: true);
+        return FileSystemNative.ReadDirectory(directory, scratch, Text(directoryPath))
+            .Select(e => Encoding.Latin1.GetString(e.NameBytes))
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     private static void Link(byte[] source, byte[] destination)
@@ -152,23 +170,6 @@ internal static unsafe class OverlayMaterializer
         }
 
         return status;
-    }
-
-    private static bool Exists(byte[] path)
-    {
-        statx status;
-        fixed (byte* p = Z(path))
-        {
-            if (LibC.statx(LibC.AT_FDCWD, p, LibC.AT_SYMLINK_NOFOLLOW, 0x1, &status) == 0)
-            {
-                return true;
-            }
-        }
-
-        int errno = Marshal.GetLastPInvokeError();
-        return errno == ENOENT || errno == 20 /* ENOTDIR: a parent is not a directory in this layer */
-            ? false
-            : throw new NativeException("statx", Text(path), errno);
     }
 
     private delegate int PathCall(byte* path);
