@@ -97,22 +97,8 @@ internal sealed class PipelineExecutor(
             }
         }
 
-        using TempDirectory workspace = store.CreateTemporary();
-        string tree = Path.Combine(workspace.Path, "tree");
-        using OverlayTree? overlay = baseIndex >= 0 && settings.OverlayBase
-            ? OverlayTree.TryMount(ObjectPath(pipeline.Stages[baseIndex].Id), workspace.Path, out _)
-            : null;
-        if (overlay is null)
-        {
-            Directory.CreateDirectory(tree, TreeMode);
-            File.SetUnixFileMode(tree, TreeMode);
-            if (baseIndex >= 0)
-            {
-                // No overlay here (kernel, file system, or turned off): a copy, reflinked where possible.
-                store.CopyTree(pipeline.Stages[baseIndex].Id, tree, cancellationToken);
-            }
-        }
-
+        using WorkingTree tree = WorkingTree.Start(
+            store, baseIndex >= 0 ? pipeline.Stages[baseIndex].Id : null, settings.OverlayBase, cancellationToken);
         for (int i = baseIndex + 1; i < pipeline.Stages.Length; i++)
         {
             Stage stage = pipeline.Stages[i];
@@ -123,7 +109,7 @@ internal sealed class PipelineExecutor(
                 ("options", stage.Options)));
             ContainerMount[] mounts =
             [
-                new(tree, ContainerPaths.Tree, ReadOnly: false),
+                new(tree.Path, ContainerPaths.Tree, ReadOnly: false),
                 new(sourcesOutput.Path, ContainerPaths.Sources, ReadOnly: true),
             ];
             JValue.Object stageResult = await RunPluginAsync(pipeline, stage, PluginKind.Stage, buildRoot, arguments, mounts, sourcesOutput.Path, i, pipeline.Stages.Length, cancellationToken);
@@ -133,31 +119,14 @@ internal sealed class PipelineExecutor(
                 return false;
             }
 
-            // The last stage's id is the pipeline's tree id, which the commit below stores anyway:
-            // a snapshot of it would be a second copy and hash of the same tree.
+            // The last stage's id is the pipeline's tree id, which the commit below stores anyway.
             if (settings.Checkpoints.Contains(stage.Id) && i < pipeline.Stages.Length - 1)
             {
-                store.Snapshot(tree, stage.Id, cancellationToken);
+                tree.Checkpoint(stage.Id, cancellationToken);
             }
         }
 
-        if (overlay is null)
-        {
-            store.Commit(tree, pipeline.TreeId!, cancellationToken);
-        }
-        else if (overlay.IsUnchanged())
-        {
-            // The stages left the base as it was: the result is the base's object itself.
-            store.Refer(pipeline.TreeId!, Path.GetFileName(ObjectPath(pipeline.Stages[baseIndex].Id)));
-        }
-        else
-        {
-            string result = Path.Combine(workspace.Path, "result");
-            overlay.Materialize(result, cancellationToken);
-            overlay.Dispose();
-            store.Commit(result, pipeline.TreeId!, cancellationToken);
-        }
-
+        tree.Commit(pipeline.TreeId!, cancellationToken);
         return true;
     }
 

@@ -153,6 +153,40 @@ public sealed class OverlayTreeTests
         Assert.Equal(["objects", "refs"], Directory.GetFileSystemEntries(overlaid).Select(Path.GetFileName).Order());
     }
 
+    [Fact]
+    public void CheckpointThenChanges_OverlayAndCopy_StoreTheSameTwoTreesAndTheCheckpointStaysIntact()
+    {
+        Assert.SkipUnless(Osbuild.IsRoot, "building needs root");
+        using var scratch = new TempStore();
+        string plugins = Path.Combine(Osbuild.Fixtures, "plugins");
+        string manifest = scratch.File("both.json", """{"pipeline": {"stages": [{"name": "org.test.populate", "options": {}}, {"name": "org.test.modify", "options": {}}, {"name": "org.osbuild.noop", "options": {}}]}}""");
+        var inspected = (JValue.Object)JsonTextParser.Parse(Osbuild.Run(["--inspect", "--plugin-path", plugins, manifest]).Stdout, "inspect");
+        var firstStage = (JValue.Object)((JValue.Array)((JValue.Object)inspected["pipeline"]!)["stages"]!).Items[0];
+        string checkpointId = ((JValue.String)firstStage["id"]!).Value;
+
+        // When the pipeline is built with a checkpoint after its first stage: through overlays, and with copies
+        string overlaid = Path.Combine(scratch.Root, "overlaid");
+        string copied = Path.Combine(scratch.Root, "copied");
+        Osbuild.Result viaOverlay = Osbuild.Run(["--store", overlaid, "--plugin-path", plugins, "--json", "--checkpoint", checkpointId, manifest]);
+        Osbuild.Result viaCopy = Osbuild.Run(["--store", copied, "--plugin-path", plugins, "--json", "--checkpoint", checkpointId, manifest],
+            environment: new Dictionary<string, string> { ["OSBUILD_BASE"] = "copy" });
+        Assert.True(viaOverlay.ExitCode == 0, viaOverlay.ToString());
+        Assert.True(viaCopy.ExitCode == 0, viaCopy.ToString());
+
+        // Then both stores hold the same checkpoint and the same final tree
+        string treeId = ((JValue.String)viaOverlay.Json["tree_id"]!).Value;
+        foreach (string id in new[] { checkpointId, treeId })
+        {
+            Assert.Equal(new FileInfo(Path.Combine(copied, "refs", id)).LinkTarget, new FileInfo(Path.Combine(overlaid, "refs", id)).LinkTarget);
+        }
+
+        // And the stage after the checkpoint did not change the checkpoint's files (they are shared, not copied)
+        Assert.Equal("hello\n", File.ReadAllText(Path.Combine(overlaid, "refs", checkpointId, "dir", "file")));
+        Assert.Equal("hello\nmodified\n", File.ReadAllText(Path.Combine(overlaid, "refs", treeId, "dir", "file")));
+        Assert.Equal(Inode(Path.Combine(overlaid, "refs", checkpointId, "gr\u00fcn")), Inode(Path.Combine(overlaid, "refs", treeId, "gr\u00fcn")));
+        Assert.Empty(GuardedDelete.MountPointsBelow(overlaid));
+    }
+
     private static bool IsEmptyDiff(JValue.Object difference)
         => difference.Members.All(m => m.Value is JValue.Array { Items.Length: 0 } or JValue.Object { Members.Length: 0 });
 
