@@ -63,6 +63,44 @@ public sealed class InterruptTests
     }
 
     [Fact]
+    public void Sigterm_DuringStageOnAnOverlayOverACachedBase_NoMountLeftAndBaseIntact()
+    {
+        using var scratch = new TempStore();
+        // Given a store that has the first stage's tree, so that the next build works on an overlay over it
+        string baseManifest = scratch.File("base.json", """{"stages": [{"name": "org.test.populate"}]}""");
+        var (first, firstOutput) = Start(scratch.Store, baseManifest);
+        using (first)
+        {
+            Assert.True(first.WaitForExit(TimeSpan.FromSeconds(120)) && first.ExitCode == 0, Text(firstOutput));
+        }
+
+        string[] refsBefore = scratch.Refs;
+        string[] objectsBefore = scratch.Objects;
+        string manifest = scratch.File("hang.json", """{"stages": [{"name": "org.test.populate"}, {"name": "org.test.modify"}, {"name": "org.test.hang"}]}""");
+        var (process, output) = Start(scratch.Store, manifest);
+        using (process)
+        {
+            Assert.True(SystemState.WaitFor(() => Text(output).Contains("hanging", StringComparison.Ordinal), TimeSpan.FromSeconds(60)), Text(output));
+            Assert.NotEmpty(SystemState.MountsBelow(scratch.Store)); // the overlay is there while the stage runs
+
+            // When the build is stopped with SIGTERM during the stage after the one that changed the overlay
+            SystemState.Signal(process.Id, "TERM");
+
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "osbuild did not stop after SIGTERM");
+            Assert.Equal(143, process.ExitCode);
+        }
+
+        // Then the overlay is unmounted, nothing of the run is left, and the base is as it was
+        Assert.Empty(SystemState.MountsBelow(scratch.Root));
+        Assert.Empty(scratch.Leftovers);
+        Assert.Equal(refsBefore, scratch.Refs);
+        Assert.Equal(objectsBefore, scratch.Objects);
+        string baseTree = Path.Combine(scratch.Store, "refs", refsBefore.Single());
+        Assert.Equal("hello\n", File.ReadAllText(Path.Combine(baseTree, "dir", "file")));
+        Assert.True(File.Exists(Path.Combine(baseTree, "dangling")) || new FileInfo(Path.Combine(baseTree, "dangling")).LinkTarget is not null);
+    }
+
+    [Fact]
     public void Sigint_DuringAssemblyHoldingLoopDevice_DeviceDetached()
     {
         using var scratch = new TempStore();
