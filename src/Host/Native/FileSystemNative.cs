@@ -88,7 +88,7 @@ internal static unsafe partial class FileSystemNative
     /// <exception cref="NativeException">The path cannot be opened as a directory.</exception>
     public static SafeFileHandle OpenDirectory(string path)
     {
-        byte[] pathZ = ToNulTerminated(path);
+        byte[] pathZ = NulTerminated(path);
         int fd;
         fixed (byte* p = pathZ)
         {
@@ -444,7 +444,7 @@ internal static unsafe partial class FileSystemNative
     /// <exception cref="NativeException">The kernel refused (no permission, unsupported file system, …).</exception>
     public static void SetSelinuxLabel(string path, ReadOnlySpan<byte> label)
     {
-        byte[] pathZ = ToNulTerminated(path);
+        byte[] pathZ = NulTerminated(path);
         int result;
         fixed (byte* p = pathZ)
         fixed (byte* attribute = SelinuxAttribute)
@@ -513,7 +513,8 @@ internal static unsafe partial class FileSystemNative
         return path;
     }
 
-    private static byte[] ToNulTerminated(string path)
+    /// <summary>A path as the NUL-terminated UTF-8 bytes that system calls take.</summary>
+    public static byte[] NulTerminated(string path)
     {
         int count = Encoding.UTF8.GetByteCount(path);
         byte[] bytes = new byte[count + 1];

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
 using Engine.Host.Native;
 using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
@@ -32,7 +31,7 @@ internal static unsafe class OneFileSystemRemover
     public static void Remove(string full)
     {
         var errors = new List<string>();
-        byte[] pathZ = NulTerminated(full);
+        byte[] pathZ = FileSystemNative.NulTerminated(full);
         fixed (byte* path = pathZ)
         {
             if (!TryStatx(LibC.AT_FDCWD, path, out statx top))
@@ -176,10 +175,4 @@ internal static unsafe class OneFileSystemRemover
         }
     }
 
-    private static byte[] NulTerminated(string path)
-    {
-        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
-        Encoding.UTF8.GetBytes(path, bytes);
-        return bytes;
-    }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
 using Engine.Host.Native;
 using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
@@ -61,9 +60,9 @@ internal sealed unsafe class OverlayTree : IDisposable
         var root = new FileInfo(lowerObject);
         CopyOwner(lowerObject, upper);
         File.SetUnixFileMode(upper, root.UnixFileMode);
-        foreach (var (nameZ, value) in XattrNative.ReadAll(NulTerminated(lowerObject), lowerObject))
+        foreach (var (nameZ, value) in XattrNative.ReadAll(FileSystemNative.NulTerminated(lowerObject), lowerObject))
         {
-            XattrNative.Set(NulTerminated(upper), nameZ, value, upper);
+            XattrNative.Set(FileSystemNative.NulTerminated(upper), nameZ, value, upper);
         }
 
         Directory.SetLastWriteTimeUtc(upper, root.LastWriteTimeUtc);
@@ -75,8 +74,8 @@ internal sealed unsafe class OverlayTree : IDisposable
             $"lowerdir=/proc/self/fd/{lowerHandle.DangerousGetHandle()},upperdir=/proc/self/fd/{upperHandle.DangerousGetHandle()},workdir=/proc/self/fd/{workHandle.DangerousGetHandle()},redirect_dir=on,metacopy=off,index=off");
         byte[] source = "overlay\0"u8.ToArray();
         byte[] type = "overlay\0"u8.ToArray();
-        byte[] target = NulTerminated(tree);
-        byte[] data = NulTerminated(options);
+        byte[] target = FileSystemNative.NulTerminated(tree);
+        byte[] data = FileSystemNative.NulTerminated(options);
         fixed (byte* s = source)
         fixed (byte* t = type)
         fixed (byte* m = target)
@@ -120,7 +119,7 @@ internal sealed unsafe class OverlayTree : IDisposable
         }
 
         _mounted = false;
-        byte[] target = NulTerminated(Tree);
+        byte[] target = FileSystemNative.NulTerminated(Tree);
         fixed (byte* m = target)
         {
             if (LibC.umount2(m, 0) != 0 && Marshal.GetLastPInvokeError() == EBUSY)
@@ -132,7 +131,7 @@ internal sealed unsafe class OverlayTree : IDisposable
 
     private static SafeFileHandle OpenPath(string path)
     {
-        byte[] pathZ = NulTerminated(path);
+        byte[] pathZ = FileSystemNative.NulTerminated(path);
         fixed (byte* p = pathZ)
         {
             int fd = LibC.open(p, LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
@@ -148,7 +147,7 @@ internal sealed unsafe class OverlayTree : IDisposable
     private static void CopyOwner(string from, string to)
     {
         var (uid, gid) = Owner(from);
-        byte[] pathZ = NulTerminated(to);
+        byte[] pathZ = FileSystemNative.NulTerminated(to);
         fixed (byte* p = pathZ)
         {
             if (LibC.chown(p, uid, gid) != 0)
@@ -161,12 +160,12 @@ internal sealed unsafe class OverlayTree : IDisposable
     private static bool SameOwner(string a, string b) => Owner(a) == Owner(b);
 
     private static bool SameLabel(string a, string b)
-        => (XattrNative.Get(NulTerminated(a), "security.selinux\0"u8, a) ?? []).AsSpan()
-            .SequenceEqual(XattrNative.Get(NulTerminated(b), "security.selinux\0"u8, b) ?? []);
+        => (XattrNative.Get(FileSystemNative.NulTerminated(a), "security.selinux\0"u8, a) ?? []).AsSpan()
+            .SequenceEqual(XattrNative.Get(FileSystemNative.NulTerminated(b), "security.selinux\0"u8, b) ?? []);
 
     private static (uint Uid, uint Gid) Owner(string path)
     {
-        byte[] pathZ = NulTerminated(path);
+        byte[] pathZ = FileSystemNative.NulTerminated(path);
         statx status;
         fixed (byte* p = pathZ)
         {
@@ -179,10 +178,4 @@ internal sealed unsafe class OverlayTree : IDisposable
         return (status.stx_uid, status.stx_gid);
     }
 
-    private static byte[] NulTerminated(string text)
-    {
-        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
-        Encoding.UTF8.GetBytes(text, bytes);
-        return bytes;
-    }
 }
