@@ -12,7 +12,8 @@ namespace Engine.Host.Cli;
 /// <c>libexec/osbuild/osbuild</c>, which runs everything again from the start: StreamJsonRpc (the
 /// plugin channel), McMaster.NETCore.Plugins (C# source plugins) and Scriban (<c>osbuild new</c>)
 /// generate code at run time, which NativeAOT cannot do. Handing over before anything was printed
-/// or built keeps the two from ever both reporting on one build.
+/// or built keeps the two from ever both reporting on one build. The managed host starts in a
+/// mount namespace of its own (<see cref="EnterOwnMountNamespace"/>).
 /// </summary>
 internal static unsafe partial class ManagedHost
 {
@@ -42,6 +43,7 @@ internal static unsafe partial class ManagedHost
 
         Console.Out.Flush();
         Console.Error.Flush();
+        EnterOwnMountNamespace();
         string[] argv = [host, .. CommandLine];
         nint[] pointers = new nint[argv.Length + 1];
         try
@@ -68,6 +70,34 @@ internal static unsafe partial class ManagedHost
             }
         }
     }
+
+    /// <summary>
+    /// Moves this thread, and so the program it is about to exec, into a mount namespace of its own,
+    /// where mounts made elsewhere still appear (slave propagation) but the host's own mounts (the
+    /// overlays over cached trees) are seen by nobody else and vanish with the process, even when
+    /// it is killed with SIGKILL and cleans nothing up. Without root, or where namespaces are not
+    /// allowed, the host runs in the caller's namespace as before.
+    /// </summary>
+    private static void EnterOwnMountNamespace()
+    {
+        const int CLONE_NEWNS = 0x00020000;
+        const ulong MS_REC = 0x4000;
+        const ulong MS_SLAVE = 1 << 19;
+        if (Unshare(CLONE_NEWNS) == 0)
+        {
+            byte[] root = "/\0"u8.ToArray();
+            fixed (byte* target = root)
+            {
+                _ = Mount(null, target, null, MS_REC | MS_SLAVE, null);
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "unshare", SetLastError = true)]
+    private static partial int Unshare(int flags);
+
+    [LibraryImport("libc", EntryPoint = "mount", SetLastError = true)]
+    private static partial int Mount(byte* source, byte* target, byte* type, ulong flags, byte* data);
 
     [LibraryImport("libc", EntryPoint = "execv", SetLastError = true)]
     private static partial int Execv(nint path, nint* argv);

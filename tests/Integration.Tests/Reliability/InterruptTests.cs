@@ -82,7 +82,9 @@ public sealed class InterruptTests
         using (process)
         {
             Assert.True(SystemState.WaitFor(() => Text(output).Contains("hanging", StringComparison.Ordinal), TimeSpan.FromSeconds(60)), Text(output));
-            Assert.NotEmpty(SystemState.MountsBelow(scratch.Store)); // the overlay is there while the stage runs
+            // The overlay is there while the stage runs, in the host's own mount namespace only
+            Assert.NotEmpty(SystemState.MountsBelow(scratch.Store, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Empty(SystemState.MountsBelow(scratch.Store));
 
             // When the build is stopped with SIGTERM during the stage after the one that changed the overlay
             SystemState.Signal(process.Id, "TERM");
@@ -99,6 +101,39 @@ public sealed class InterruptTests
         string baseTree = Path.Combine(scratch.Store, "refs", refsBefore.Single());
         Assert.Equal("hello\n", File.ReadAllText(Path.Combine(baseTree, "dir", "file")));
         Assert.True(File.Exists(Path.Combine(baseTree, "dangling")) || new FileInfo(Path.Combine(baseTree, "dangling")).LinkTarget is not null);
+    }
+
+    [Fact]
+    public void Sigkill_DuringStageOnAnOverlay_NoMountOutlivesTheHost()
+    {
+        OverlayTreeTests.SkipUnlessOverlayWorks();
+        using var scratch = new TempStore();
+        string baseManifest = scratch.File("base.json", """{"stages": [{"name": "org.test.populate"}]}""");
+        var (first, firstOutput) = Start(scratch.Store, baseManifest);
+        using (first)
+        {
+            Assert.True(first.WaitForExit(TimeSpan.FromSeconds(120)) && first.ExitCode == 0, Text(firstOutput));
+        }
+
+        string manifest = scratch.File("hang.json", """{"stages": [{"name": "org.test.populate"}, {"name": "org.test.hang"}]}""");
+        var (process, output) = Start(scratch.Store, manifest);
+        using (process)
+        {
+            Assert.True(SystemState.WaitFor(() => Text(output).Contains("hanging", StringComparison.Ordinal), TimeSpan.FromSeconds(60)), Text(output));
+            string pid = process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string mountNamespace = new FileInfo($"/proc/{pid}/ns/mnt").LinkTarget!;
+            Assert.NotEmpty(SystemState.MountsBelow(scratch.Store, pid));
+
+            // When the host is killed outright, with no chance to clean up
+            SystemState.Signal(process.Id, "KILL");
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "osbuild did not die after SIGKILL");
+
+            // Then its mount namespace, and the overlay in it, is gone with it, and the container with it (--die-with-parent)
+            Assert.NotEqual(new FileInfo("/proc/self/ns/mnt").LinkTarget, mountNamespace);
+            Assert.True(SystemState.WaitFor(() => SystemState.Processes("sleep\u00001000").Count == 0, TimeSpan.FromSeconds(10)), "the stage outlived the host");
+        }
+
+        Assert.Empty(SystemState.MountsBelow(scratch.Root));
     }
 
     [Fact]

@@ -5,9 +5,12 @@ namespace Engine.Integration.Tests.Reliability;
 /// <summary>What a build may leave behind on the machine: mounts, loop devices, processes.</summary>
 internal static class SystemState
 {
-    /// <summary>Mount points at or below <paramref name="path"/> in the host's mount namespace.</summary>
-    public static IReadOnlyList<string> MountsBelow(string path)
-        => File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(m => m.StartsWith(path, StringComparison.Ordinal)).ToList();
+    /// <summary>Mount points at or below <paramref name="path"/> in this process's mount namespace (the machine's).</summary>
+    public static IReadOnlyList<string> MountsBelow(string path) => MountsBelow(path, "self");
+
+    /// <summary>Mount points at or below <paramref name="path"/> as process <paramref name="pid"/> sees them (its own mount namespace).</summary>
+    public static IReadOnlyList<string> MountsBelow(string path, string pid)
+        => File.ReadLines($"/proc/{pid}/mountinfo").Select(l => l.Split(' ')[4]).Where(m => m.StartsWith(path, StringComparison.Ordinal)).ToList();
 
     /// <summary>Loop devices whose backing file lies below <paramref name="path"/> (losetup -a).</summary>
     public static IReadOnlyList<string> LoopDevicesBackedBelow(string path)
