@@ -141,6 +141,9 @@ internal static unsafe class OverlayMaterializer
         }
     }
 
+    /// <summary>Gives directory <paramref name="to"/> the owner, mode, extended attributes and times of <paramref name="from"/>.</summary>
+    public static void CopyDirectoryMetadata(string from, string to) => CopyMetadata(Bytes(from), Bytes(to));
+
     private static void CopyMetadata(byte[] from, byte[] to)
     {
         statx status = Stat(from);

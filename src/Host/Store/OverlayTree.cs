@@ -57,15 +57,7 @@ internal sealed unsafe class OverlayTree : IDisposable
         Directory.CreateDirectory(tree);
 
         // The merged root shows the upper root's owner, mode, attributes and times: make them the base's.
-        var root = new FileInfo(lowerObject);
-        CopyOwner(lowerObject, upper);
-        File.SetUnixFileMode(upper, root.UnixFileMode);
-        foreach (var (nameZ, value) in XattrNative.ReadAll(FileSystemNative.NulTerminated(lowerObject), lowerObject))
-        {
-            XattrNative.Set(FileSystemNative.NulTerminated(upper), nameZ, value, upper);
-        }
-
-        Directory.SetLastWriteTimeUtc(upper, root.LastWriteTimeUtc);
+        OverlayMaterializer.CopyDirectoryMetadata(lowerObject, upper);
 
         using SafeFileHandle lowerHandle = OpenPath(lowerObject);
         using SafeFileHandle upperHandle = OpenPath(upper);
@@ -141,19 +133,6 @@ internal sealed unsafe class OverlayTree : IDisposable
             }
 
             return new SafeFileHandle(fd, ownsHandle: true);
-        }
-    }
-
-    private static void CopyOwner(string from, string to)
-    {
-        var (uid, gid) = Owner(from);
-        byte[] pathZ = FileSystemNative.NulTerminated(to);
-        fixed (byte* p = pathZ)
-        {
-            if (LibC.chown(p, uid, gid) != 0)
-            {
-                throw new NativeException("chown", to, Marshal.GetLastPInvokeError());
-            }
         }
     }
 

@@ -62,18 +62,24 @@ public sealed class InterruptTests
         Assert.Empty(scratch.Objects);
     }
 
-    [Fact]
-    public void Sigterm_DuringStageOnAnOverlayOverACachedBase_NoMountLeftAndBaseIntact()
+    /// <summary>Stores org.test.populate's tree, so that a pipeline starting with it works on an overlay over it.</summary>
+    private static void BuildCachedBase(TempStore scratch)
     {
-        OverlayTreeTests.SkipUnlessOverlayWorks();
-        using var scratch = new TempStore();
-        // Given a store that has the first stage's tree, so that the next build works on an overlay over it
         string baseManifest = scratch.File("base.json", """{"stages": [{"name": "org.test.populate"}]}""");
         var (first, firstOutput) = Start(scratch.Store, baseManifest);
         using (first)
         {
             Assert.True(first.WaitForExit(TimeSpan.FromSeconds(120)) && first.ExitCode == 0, Text(firstOutput));
         }
+    }
+
+    [Fact]
+    public void Sigterm_DuringStageOnAnOverlayOverACachedBase_NoMountLeftAndBaseIntact()
+    {
+        OverlayTreeTests.SkipUnlessOverlayWorks();
+        using var scratch = new TempStore();
+        // Given a store that has the first stage's tree, so that the next build works on an overlay over it
+        BuildCachedBase(scratch);
 
         string[] refsBefore = scratch.Refs;
         string[] objectsBefore = scratch.Objects;
@@ -108,12 +114,7 @@ public sealed class InterruptTests
     {
         OverlayTreeTests.SkipUnlessOverlayWorks();
         using var scratch = new TempStore();
-        string baseManifest = scratch.File("base.json", """{"stages": [{"name": "org.test.populate"}]}""");
-        var (first, firstOutput) = Start(scratch.Store, baseManifest);
-        using (first)
-        {
-            Assert.True(first.WaitForExit(TimeSpan.FromSeconds(120)) && first.ExitCode == 0, Text(firstOutput));
-        }
+        BuildCachedBase(scratch);
 
         string manifest = scratch.File("hang.json", """{"stages": [{"name": "org.test.populate"}, {"name": "org.test.hang"}]}""");
         var (process, output) = Start(scratch.Store, manifest);
