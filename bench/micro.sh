@@ -5,7 +5,7 @@
 # Usage: bench/micro.sh [BenchmarkDotNet arguments]     default: --filter '*'
 #   ARTIFACTS=/tmp/art-bench   build output (kept out of the repository's bin/obj folders)
 #   BENCH_DIR=/var/tmp/engine-bench-micro   generated test data, reused between runs (~400 MB)
-#   BENCH_SAMPLES=/work/shared/osbuild-data/samples   manifests for the JSON benchmarks
+#   BENCH_SAMPLES=tests/data/osbuild/samples  manifests for the JSON benchmarks
 set -eu
 repo=$(cd "$(dirname "$0")/.." && pwd)
 artifacts=${ARTIFACTS:-/tmp/art-bench}

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Engine.Host.Json;
 using Engine.Host.Manifest;
@@ -19,7 +20,7 @@ public class ManifestBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string samples = Environment.GetEnvironmentVariable("BENCH_SAMPLES") ?? "/work/shared/osbuild-data/samples";
+        string samples = Environment.GetEnvironmentVariable("BENCH_SAMPLES") ?? Path.Combine(RepositoryRoot(), "tests", "data", "osbuild", "samples");
         foreach (string file in Directory.EnumerateFiles(samples, "*.json").Order(StringComparer.Ordinal))
         {
             string text = File.ReadAllText(file);
@@ -77,4 +78,8 @@ public class ManifestBenchmarks
 
         return stages;
     }
+
+    /// <summary>The repository, found from this source file (the benchmark binary runs from an artifacts folder).</summary>
+    private static string RepositoryRoot([CallerFilePath] string thisFile = "")
+        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
 }

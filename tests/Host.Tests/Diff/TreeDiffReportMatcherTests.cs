@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Versioning;
 using Engine.Host.Diff;
 using Engine.Host.Json;
+using Engine.Tests.Shared;
 
 namespace Engine.Host.Tests.Diff;
 
@@ -13,7 +14,7 @@ public sealed class TreeDiffReportMatcherTests
     public static TheoryData<string> Fixtures()
     {
         var data = new TheoryData<string>();
-        foreach (string directory in Directory.GetDirectories(StagesTests()).Order(StringComparer.Ordinal))
+        foreach (string directory in RepositoryData.Directories(StagesTests()))
         {
             if (File.Exists(Path.Combine(directory, "diff.json")))
             {
@@ -193,13 +194,6 @@ public sealed class TreeDiffReportMatcherTests
         return JsonTextParser.Parse(File.ReadAllText(path), path);
     }
 
-    /// <summary>
-    /// osbuild's stage tests beside the repository (/work/shared/osbuild-data). Found from this
-    /// source file, because tests built with --artifacts-path run outside the repository.
-    /// </summary>
-    private static string StagesTests([CallerFilePath] string thisFile = "")
-    {
-        string repository = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", ".."));
-        return Path.Combine(repository, "..", "shared", "osbuild-data", "test", "stages_tests");
-    }
+    /// <summary>osbuild's stage tests (tests/data/osbuild/test/stages_tests).</summary>
+    private static string StagesTests() => TestData.Path_("test", "stages_tests");
 }

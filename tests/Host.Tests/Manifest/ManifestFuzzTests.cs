@@ -1,6 +1,7 @@
 using System.Text;
 using Engine.Host.Json;
 using Engine.Host.Manifest;
+using Engine.Tests.Shared;
 
 namespace Engine.Host.Tests.Manifest;
 
@@ -13,7 +14,7 @@ public sealed class ManifestFuzzTests
 {
     private static IEnumerable<string> Seeds()
     {
-        foreach (string file in Directory.EnumerateFiles(TestData.OsbuildData, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (string file in RepositoryData.Files(TestData.OsbuildData, "*.json", SearchOption.AllDirectories))
         {
             yield return File.ReadAllText(file);
         }

@@ -2,6 +2,7 @@ using Engine.Host.Json;
 using Engine.Host.Manifest;
 using Engine.Host.Tests;
 using P = Engine.Host.Pipeline.Pipeline;
+using Engine.Tests.Shared;
 
 namespace Engine.Host.Tests.Pipeline;
 
@@ -131,7 +132,7 @@ public sealed class StageIdTests
     public static TheoryData<string> AllManifests()
     {
         var data = new TheoryData<string>();
-        foreach (string file in Directory.EnumerateFiles(TestData.OsbuildData, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (string file in RepositoryData.Files(TestData.OsbuildData, "*.json", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(TestData.OsbuildData, file);
             if (relative.StartsWith("samples", StringComparison.Ordinal) || relative.Contains("stages_tests", StringComparison.Ordinal) || relative.StartsWith("test/pipelines/f30", StringComparison.Ordinal))

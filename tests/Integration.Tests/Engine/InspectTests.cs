@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Engine.Host.Json;
+using Engine.Tests.Shared;
 
 namespace Engine.Integration.Tests.Engine;
 
@@ -9,7 +10,7 @@ public sealed class InspectTests
     public static TheoryData<string> Manifests()
     {
         var data = new TheoryData<string>();
-        foreach (string file in Directory.EnumerateFiles(Path.Combine(Osbuild.SharedData, "samples"), "*.json").Order(StringComparer.Ordinal))
+        foreach (string file in RepositoryData.Files(Path.Combine(Osbuild.SharedData, "samples"), "*.json"))
         {
             // Two samples are build environments (--build-env files), not manifests.
             if (!file.EndsWith("ubuntu1804.json", StringComparison.Ordinal) && !file.EndsWith("sources.json", StringComparison.Ordinal))
@@ -18,7 +19,7 @@ public sealed class InspectTests
             }
         }
 
-        foreach (string file in Directory.EnumerateFiles(Path.Combine(Osbuild.SharedData, "test"), "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (string file in RepositoryData.Files(Path.Combine(Osbuild.SharedData, "test"), "*.json", SearchOption.AllDirectories))
         {
             if (file.EndsWith("/a.json", StringComparison.Ordinal) || file.EndsWith("/b.json", StringComparison.Ordinal) || file.Contains("/f30-", StringComparison.Ordinal))
             {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Engine.Tests.Shared;
 
 namespace Engine.Integration.Tests.Engine;
 
@@ -115,7 +116,7 @@ public sealed class NativeFrontEndTests
                 yield return ["--inspect", Sample("base-qcow2.json")];
                 break;
             case "inspect-all-samples":
-                foreach (string sample in Directory.GetFiles(Path.Combine(Osbuild.SharedData, "samples"), "*.json").Order())
+                foreach (string sample in RepositoryData.Files(Path.Combine(Osbuild.SharedData, "samples"), "*.json"))
                 {
                     yield return ["--inspect", sample];
                 }

@@ -1,16 +1,18 @@
 using System.Diagnostics;
 using Engine.Host.Json;
+using Engine.Tests.Shared;
 
 namespace Engine.Integration.Tests.Engine;
 
 /// <summary>Runs the installed host (<c>out/bin/osbuild</c>, made by ./build.sh) as a user would.</summary>
 internal static class Osbuild
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepositoryData.RepoRoot;
 
     public static string Binary => Environment.GetEnvironmentVariable("OSBUILD_BINARY") ?? Path.Combine(RepoRoot, "out", "bin", "osbuild");
 
-    public static string SharedData => Path.Combine(RepoRoot, "..", "shared", "osbuild-data");
+    /// <summary>osbuild's data set inside the repository (tests/data/osbuild).</summary>
+    public static string SharedData => RepositoryData.OsbuildData;
 
     public static string Fixtures => Path.Combine(RepoRoot, "tests", "Fixtures");
 
@@ -62,15 +64,4 @@ internal static class Osbuild
     }
 
     public static bool IsRoot => Environment.UserName == "root";
-
-    private static string FindRepoRoot()
-    {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "Engine.sln")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        return dir ?? throw new InvalidOperationException("Engine.sln not found above " + AppContext.BaseDirectory);
-    }
 }

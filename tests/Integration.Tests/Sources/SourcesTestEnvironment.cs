@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Versioning;
 using Engine.Host.Json;
 using Engine.Host.Services.Sources;
+using Engine.Tests.Shared;
 
 namespace Engine.Integration.Tests.Sources;
 
@@ -18,13 +19,13 @@ internal static class SourcesTestEnvironment
 {
     private static readonly Lazy<string> s_sourcesDirectory = new(CreateSourcesDirectory);
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepositoryData.RepoRoot;
 
-    /// <summary>test/sources_tests/org.osbuild.files of the shared osbuild data set.</summary>
-    public static string FilesFixture => Path.Combine(OsbuildData, "test", "sources_tests", "org.osbuild.files");
+    /// <summary>test/sources_tests/org.osbuild.files of osbuild's data set.</summary>
+    public static string FilesFixture => RepositoryData.Osbuild("test", "sources_tests", "org.osbuild.files");
 
-    /// <summary>The shared osbuild data set (../shared/osbuild-data beside the repository).</summary>
-    public static string OsbuildData => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "osbuild-data"));
+    /// <summary>osbuild's data set inside the repository (tests/data/osbuild).</summary>
+    public static string OsbuildData => RepositoryData.OsbuildData;
 
     /// <summary>Path of the program for <paramref name="source"/>: a symlink to the multi-call binary.</summary>
     public static string SourceProgram(string source)
@@ -86,17 +87,5 @@ internal static class SourcesTestEnvironment
         }
 
         return directory;
-    }
-
-    private static string FindRepoRoot([CallerFilePath] string thisFile = "")
-    {
-        // From this source file rather than the test binary: with --artifacts-path the binary lives elsewhere.
-        string? dir = Path.GetDirectoryName(thisFile);
-        while (dir is not null && !File.Exists(Path.Combine(dir, "Engine.sln")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        return dir ?? throw new InvalidOperationException("Engine.sln not found above " + thisFile);
     }
 }
