@@ -1,11 +1,14 @@
+using Engine.Native;
+
 namespace Engine.Plugins.Common;
 
 /// <summary>
-/// The frame every runner shares (engine.md 7.5, ARCHITECTURE "How a stage runs"): check that
-/// argv[1] is an executable plugin, prepare the container's throw-away <c>/etc</c>, <c>/var</c>,
-/// <c>/tmp</c> and <c>/run</c>, then exec the plugin in place of the runner (or, for a built-in
-/// plugin of this same executable, call it). The plugin keeps the runner's pid, environment, stdin
-/// (its arguments JSON, still unread), stdout/stderr and fd 3.
+/// The frame every runner shares (docs/protocol.md §4): check that argv[1] is an executable
+/// plugin, prepare the container's throw-away <c>/etc</c>, <c>/var</c>, <c>/tmp</c> and <c>/run</c>,
+/// then run the plugin: a built-in plugin of this same executable is called in process; any other
+/// is started as a child and waited for, so that the host's status pipe can say whether it exited
+/// or was killed (without the pipe, the runner execs it). The plugin keeps the runner's
+/// environment, stdin (its arguments JSON, still unread), stdout/stderr and fd 3.
 /// </summary>
 internal static class RunnerProgram
 {
@@ -54,18 +57,57 @@ internal static class RunnerProgram
             return 1;
         }
 
-        // A built-in plugin is this very executable under another name: run it here. An exec would
-        // start the same NativeAOT binary again (~6 ms of CPU, ~12 ms of wall time per stage).
+        RunnerStatusPipe? status = RunnerStatusPipe.FromEnvironment();
+
+        // A built-in plugin is this very executable under another name: run it here. Starting it
+        // would start the same NativeAOT binary again (~6 ms of CPU, ~12 ms of wall time per stage).
         if (BuiltinRegistry.EntryInThisExecutable(plugin) is Func<string[], int> builtin)
         {
-            return builtin(args[1..]);
+            status?.Started();
+            int code = builtin(args[1..]);
+            status?.Ended(ProcessExit.Exited(code));
+            return code;
         }
 
+        return status is null ? Exec(name, plugin, args) : SpawnAndWait(name, plugin, args, status);
+    }
+
+    /// <summary>
+    /// Starts the plugin as a child and waits, so that the host learns whether it exited or was
+    /// killed by a signal; the runner then ends with the shell's number for it.
+    /// </summary>
+    private static int SpawnAndWait(string name, string plugin, string[] args, RunnerStatusPipe status)
+    {
+        SpawnedProcess child;
+        try
+        {
+            // No descriptor map: stdin, stdout, stderr and fd 3 are inherited as they are; the
+            // status pipe is close-on-exec.
+            child = SpawnedProcess.Start(plugin, args, RunnerStatusPipe.PluginEnvironment(), []);
+        }
+        catch (NativeException e)
+        {
+            Console.Error.WriteLine($"{name}: cannot execute {plugin}: {PluginLibc.Describe(e.Errno)}");
+            int code = e.Errno == ENOENT ? NotFoundStatus : NotExecutableStatus;
+            status.Ended(ProcessExit.Exited(code));
+            return code;
+        }
+
+        ProcessExit exit = child.Exited.GetAwaiter().GetResult();
+        status.Ended(exit);
+        return exit.ShellStatus;
+    }
+
+    /// <summary>Replaces the runner by the plugin (no status pipe: nobody would read the outcome).</summary>
+    private static int Exec(string name, string plugin, string[] args)
+    {
         // Console writers flush on every write, so nothing is pending; exec keeps fds 0-3.
         int errno = PluginLibc.Exec(plugin, args);
         Console.Error.WriteLine($"{name}: cannot execute {plugin}: {PluginLibc.Describe(errno)}");
-        return errno == 2 ? NotFoundStatus : NotExecutableStatus;
+        return errno == ENOENT ? NotFoundStatus : NotExecutableStatus;
     }
+
+    private const int ENOENT = 2;
 }
 
 /// <summary>A preparation step failed; the message says which and why.</summary>

@@ -21,14 +21,15 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnS
 ManagedHost.CommandLine = args;
 RootCommand root = CommandLineDefinition.Create(out IReadOnlyCollection<string> longOptions);
 ParseResult parsed = root.Parse(OptionAbbreviations.Expand(args, longOptions));
-if (parsed.Errors.Count > 0)
+IReadOnlyList<string> usageErrors = [.. parsed.Errors.Select(e => e.Message), .. CommandLineDefinition.MisplacedOptions(parsed)];
+if (usageErrors.Count > 0)
 {
-    foreach (var error in parsed.Errors)
+    foreach (string error in usageErrors)
     {
-        Console.Error.WriteLine($"error: {error.Message}");
+        Console.Error.WriteLine($"error: {error}");
     }
 
-    Console.Error.WriteLine("Try `osbuild --help`.");
+    Console.Error.WriteLine($"Try `{CommandHelp.Path(parsed.CommandResult.Command)} --help`.");
     return ExitCodes.InvalidInput;
 }
 

@@ -12,7 +12,8 @@ internal sealed record BuildArguments(
     bool Json,
     IReadOnlyList<string> PluginPaths,
     bool Inspect,
-    TimeSpan? Timeout)
+    TimeSpan? Timeout,
+    bool NoCache = false)
 {
     /// <summary>True when an input comes from standard input (<c>-</c>), which can be read only once.</summary>
     public bool ReadsStandardInput => new[] { Manifest, BuildEnv, Sources, Secrets }.Contains("-");

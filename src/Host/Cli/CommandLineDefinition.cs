@@ -1,10 +1,17 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using Engine.Host.Diff;
 using Engine.Host.Plugins;
 
 namespace Engine.Host.Cli;
 
-/// <summary>osbuild's flags with their meaning and defaults, plus our subcommands.</summary>
+/// <summary>
+/// osbuild's flags with their meaning and defaults, plus our subcommands. The plugin search path
+/// (<c>--plugin-path</c>, <c>--libdir</c>) is one pair of options shared by every command, so it
+/// means the same before or after a subcommand's name; the build's own options are refused after
+/// a subcommand that would ignore them (<see cref="MisplacedOptions"/>).
+/// </summary>
 internal static class CommandLineDefinition
 {
     public static RootCommand Create(out IReadOnlyCollection<string> longOptions)
@@ -14,16 +21,16 @@ internal static class CommandLineDefinition
         var store = new Option<string>("--store") { Description = "object store directory", DefaultValueFactory = _ => ".osbuild", HelpName = "DIRECTORY" };
         var sources = new Option<string?>("--sources") { Description = "sources configuration file; replaces the manifest's \"sources\"", HelpName = "SOURCES" };
         var secrets = new Option<string?>("--secrets") { Description = "secrets for sources programs (never logged or stored)", HelpName = "SECRETS" };
-        var libDir = LibDirOption();
         var checkpoint = new Option<string[]>("--checkpoint") { Description = "stage id whose tree is committed to the store when it runs (repeatable)", HelpName = "CHECKPOINT", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "print osbuild's result object as JSON instead of interactive output" };
-        var pluginPath = PluginPathOption();
         var inspect = new Option<bool>("--inspect") { Description = "print the manifest's canonical description with every id, and build nothing (no root needed)" };
         var timeout = new Option<double?>("--timeout") { Description = "kill a stage or assembler that runs longer than this many seconds", HelpName = "SECONDS" };
+        var noCache = new Option<bool>("--no-cache") { Description = "build every tree and output again instead of reusing the store's (the results are committed as usual)" };
+        var search = new PluginSearchOptions();
 
         var root = new RootCommand("Build operating system images from pipeline manifests (osbuild-compatible).")
         {
-            manifest, buildEnv, store, sources, secrets, libDir, checkpoint, json, pluginPath, inspect, timeout,
+            manifest, buildEnv, store, sources, secrets, search.LibDir, checkpoint, json, search.PluginPath, inspect, timeout, noCache,
         };
         root.SetAction((result, cancellationToken) =>
         {
@@ -33,48 +40,84 @@ internal static class CommandLineDefinition
                 Path.GetFullPath(result.GetValue(store)!),
                 result.GetValue(sources),
                 result.GetValue(secrets),
-                Absolute(result.GetValue(libDir)),
+                Absolute(result.GetValue(search.LibDir)),
                 result.GetValue(checkpoint) ?? [],
                 result.GetValue(json),
-                result.GetValue(pluginPath) ?? [],
+                result.GetValue(search.PluginPath) ?? [],
                 result.GetValue(inspect),
-                result.GetValue(timeout) is double seconds ? TimeSpan.FromSeconds(seconds) : null);
+                result.GetValue(timeout) is double seconds ? TimeSpan.FromSeconds(seconds) : null,
+                result.GetValue(noCache));
             return new BuildCommand(Console.In, Console.Out, Console.Error).RunAsync(arguments, cancellationToken);
         });
 
-        root.Subcommands.Add(PluginsCommandDefinition());
+        root.Subcommands.Add(PluginsCommandDefinition(search));
         root.Subcommands.Add(TreeDiffCommandDefinition());
-        root.Subcommands.Add(NewCommand.Create());
-        longOptions = root.Options.SelectMany(o => o.Aliases.Append(o.Name)).Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
+        root.Subcommands.Add(NewCommand.Create(search));
+        CommandHelp.Install(root);
+        longOptions = root.Subcommands.Prepend(root)
+            .SelectMany(AllCommands)
+            .SelectMany(c => c.Options)
+            .SelectMany(o => o.Aliases.Append(o.Name))
+            .Where(a => a.StartsWith("--", StringComparison.Ordinal))
+            .ToHashSet();
         return root;
     }
 
-    private static Option<string?> LibDirOption()
+    /// <summary>
+    /// The build's options given together with a subcommand, which would silently ignore them
+    /// (<c>osbuild --store S plugins list</c>): one message per option, for exit status 2.
+    /// </summary>
+    public static IReadOnlyList<string> MisplacedOptions(ParseResult parsed)
     {
-        var option = new Option<string?>("--libdir", "-l") { Description = "built-in plugin root (stages/, sources/, runners/, assemblers/)", HelpName = "DIRECTORY" };
-        return option;
+        Command command = parsed.CommandResult.Command;
+        if (command is RootCommand)
+        {
+            return [];
+        }
+
+        var problems = new List<string>();
+        for (SymbolResult? result = parsed.CommandResult; result is not null; result = result.Parent)
+        {
+            if (result is not CommandResult { Command: RootCommand root } rootResult)
+            {
+                continue;
+            }
+
+            // A word before the subcommand's name lands in the build's manifest argument.
+            foreach (Argument argument in root.Arguments)
+            {
+                foreach (Token token in rootResult.GetResult(argument)?.Tokens ?? [])
+                {
+                    problems.Add(token.Value.StartsWith('-')
+                        ? $"unknown option {token.Value}"
+                        : $"unexpected '{token.Value}' before `{CommandHelp.Path(command)}`, which takes no manifest");
+                }
+            }
+
+            foreach (Option option in root.Options.Where(o => !o.Recursive && o is not HelpOption && o.Name != "--version"))
+            {
+                if (rootResult.GetResult(option) is OptionResult { Implicit: false })
+                {
+                    problems.Add($"{option.Name} does not apply to `{CommandHelp.Path(command)}`; it is an option of a build (`osbuild [options] PIPELINE`)");
+                }
+            }
+        }
+
+        return problems;
     }
 
-    private static Option<string[]> PluginPathOption()
-        => new("--plugin-path") { Description = "extra plugin root searched before the libdir (repeatable; also OSBUILD_PLUGIN_PATH)", HelpName = "DIRECTORY", AllowMultipleArgumentsPerToken = false };
+    private static IEnumerable<Command> AllCommands(Command command)
+        => command.Subcommands.SelectMany(AllCommands).Prepend(command);
 
-    private static PluginCatalog Catalog(ParseResult result, Option<string[]> pluginPath, Option<string?> libDir)
-        => new(PluginCatalog.SearchPath(
-            result.GetValue(pluginPath) ?? [],
-            Environment.GetEnvironmentVariable("OSBUILD_PLUGIN_PATH"),
-            Absolute(result.GetValue(libDir)) ?? HostEnvironment.DefaultLibDir()));
-
-    private static Command PluginsCommandDefinition()
+    private static Command PluginsCommandDefinition(PluginSearchOptions search)
     {
-        var pluginPath = PluginPathOption();
-        var libDir = LibDirOption();
-        var list = new Command("list", "list every plugin on the search path: name, kind, root, summary") { pluginPath, libDir };
-        list.SetAction(result => new PluginsCommand(Console.Out, Console.Error).List(Catalog(result, pluginPath, libDir)));
+        var list = new Command("list", "list every plugin on the search path: name, kind, root, summary");
+        list.SetAction(result => new PluginsCommand(Console.Out, Console.Error).List(search.Catalog(result)));
 
         var name = new Argument<string>("NAME") { Description = "reverse-DNS plugin name" };
         var json = new Option<bool>("--json") { Description = "print the raw meta file" };
-        var describe = new Command("describe", "show a plugin's description and options") { name, json, pluginPath, libDir };
-        describe.SetAction(result => new PluginsCommand(Console.Out, Console.Error).Describe(Catalog(result, pluginPath, libDir), result.GetValue(name)!, result.GetValue(json)));
+        var describe = new Command("describe", "show a plugin's description and options") { name, json };
+        describe.SetAction(result => new PluginsCommand(Console.Out, Console.Error).Describe(search.Catalog(result), result.GetValue(name)!, result.GetValue(json)));
 
         return new Command("plugins", "inspect the installed plugins") { list, describe };
     }
@@ -103,5 +146,38 @@ internal static class CommandLineDefinition
         return command;
     }
 
-    private static string? Absolute(string? path) => path is null || path == "-" ? path : Path.GetFullPath(path);
+    internal static string? Absolute(string? path) => path is null || path == "-" ? path : Path.GetFullPath(path);
+}
+
+/// <summary>
+/// Where plugins are looked up: <c>--plugin-path</c> roots (and <c>OSBUILD_PLUGIN_PATH</c>) before
+/// the <c>--libdir</c>. Recursive options of the root command, so every subcommand sees the same
+/// values wherever on the command line they stand.
+/// </summary>
+internal sealed class PluginSearchOptions
+{
+    public Option<string[]> PluginPath { get; } = new("--plugin-path")
+    {
+        Description = "extra plugin root searched before the libdir (repeatable; also OSBUILD_PLUGIN_PATH)",
+        HelpName = "DIRECTORY",
+        AllowMultipleArgumentsPerToken = false,
+        Recursive = true,
+    };
+
+    public Option<string?> LibDir { get; } = new("--libdir", "-l")
+    {
+        Description = "built-in plugin root (stages/, sources/, runners/, assemblers/)",
+        HelpName = "DIRECTORY",
+        Recursive = true,
+    };
+
+    /// <summary>The libdir given, made absolute, or the installation's default.</summary>
+    public string LibDirOrDefault(ParseResult result)
+        => CommandLineDefinition.Absolute(result.GetValue(LibDir)) ?? HostEnvironment.DefaultLibDir();
+
+    public PluginCatalog Catalog(ParseResult result)
+        => new(PluginCatalog.SearchPath(
+            result.GetValue(PluginPath) ?? [],
+            Environment.GetEnvironmentVariable("OSBUILD_PLUGIN_PATH"),
+            LibDirOrDefault(result)));
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Engine.Host.Isolation;
 using Engine.Host.Json;
 using Engine.Host.Pipeline;
 using Engine.Protocol;
@@ -30,18 +31,13 @@ internal sealed class InteractiveReporter(TextWriter stdout, TextWriter stderr, 
         }
     }
 
-    public void StageFinished(Stage stage, bool success, int exitCode, TimeSpan elapsed)
+    public void StageFinished(Stage stage, bool success, PluginExit exit, TimeSpan elapsed)
     {
         lock (_lock)
         {
             CloseProgressLine();
-            string status = exitCode switch
-            {
-                0 => "",
-                > 128 => $" (killed by signal {exitCode - 128})",
-                _ => $" (exit status {exitCode})",
-            };
-            stderr.WriteLine($"[{(success ? "done" : "FAILED")}] {stage.Name} in {elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s{status}");
+            string status = exit.Describe();
+            stderr.WriteLine($"[{(success ? "done" : "FAILED")}] {stage.Name} in {elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s{(status.Length > 0 ? " " + status : "")}");
         }
     }
 
@@ -85,6 +81,15 @@ internal sealed class InteractiveReporter(TextWriter stdout, TextWriter stderr, 
         }
     }
 
+    public void Error(string message)
+    {
+        lock (_lock)
+        {
+            CloseProgressLine();
+            stderr.WriteLine($"error: {message}");
+        }
+    }
+
     public void Finished(JValue.Object result, Pipeline.Pipeline pipeline)
     {
         lock (_lock)
@@ -113,14 +118,14 @@ internal sealed class InteractiveReporter(TextWriter stdout, TextWriter stderr, 
     }
 }
 
-/// <summary>--json mode: silent while building (the result object is printed at the end).</summary>
+/// <summary>--json mode: stdout carries only the result object, printed at the end; warnings and log lines go to stderr.</summary>
 internal sealed class SilentReporter(TextWriter stderr) : IBuildReporter
 {
     public void StageStarting(Stage stage, bool isAssembler, int position, int count)
     {
     }
 
-    public void StageFinished(Stage stage, bool success, int exitCode, TimeSpan elapsed)
+    public void StageFinished(Stage stage, bool success, PluginExit exit, TimeSpan elapsed)
     {
     }
 
@@ -128,11 +133,12 @@ internal sealed class SilentReporter(TextWriter stderr) : IBuildReporter
     {
     }
 
-    public void Log(Stage stage, LogNotification log)
-    {
-    }
+    /// <summary>Log lines are for the user in every mode (docs/protocol.md §3.5): stderr, live.</summary>
+    public void Log(Stage stage, LogNotification log) => stderr.WriteLine($"  {stage.Name} [{log.Level}] {log.Message}");
 
     public void Warning(string message) => stderr.WriteLine($"warning: {message}");
+
+    public void Error(string message) => stderr.WriteLine($"error: {message}");
 
     public void Finished(JValue.Object result, Pipeline.Pipeline pipeline)
     {

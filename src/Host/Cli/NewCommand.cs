@@ -9,7 +9,7 @@ namespace Engine.Host.Cli;
 /// </summary>
 internal static class NewCommand
 {
-    internal static Command Create()
+    internal static Command Create(PluginSearchOptions search)
     {
         var kind = new Argument<string>("KIND") { Description = "what to make: stage, source, runner or assembler" };
         kind.AcceptOnlyFromAmong([.. ScaffoldKinds.Names]);
@@ -17,14 +17,13 @@ internal static class NewCommand
         var language = new Option<string>("--lang") { Description = "language of the plugin: a folder of the templates (csharp, python, sh)", HelpName = "LANG", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "plugin root to write into (created if needed)", DefaultValueFactory = _ => ".", HelpName = "DIRECTORY" };
         var force = new Option<bool>("--force") { Description = "overwrite existing files, and allow the name of a built-in plugin" };
-        var libDir = new Option<string?>("--libdir", "-l") { Description = "built-in plugin root whose names are refused", HelpName = "DIRECTORY" };
         var command = new Command("new", "make a new plugin (executable or C# project, meta file, README, test manifest) from templates")
         {
-            kind, name, language, output, force, libDir,
+            kind, name, language, output, force,
         };
         command.SetAction(result => ManagedHost.MustHandOver ? ManagedHost.HandOver() : Run(
             new ScaffoldRequest(result.GetValue(kind)!, result.GetValue(name)!, result.GetValue(language)!, Path.GetFullPath(result.GetValue(output)!), result.GetValue(force)),
-            result.GetValue(libDir) is string dir ? Path.GetFullPath(dir) : HostEnvironment.DefaultLibDir(),
+            search.LibDirOrDefault(result),
             Console.Out,
             Console.Error));
         return command;

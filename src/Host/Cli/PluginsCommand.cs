@@ -45,7 +45,7 @@ internal sealed class PluginsCommand(TextWriter stdout, TextWriter stderr)
                 continue;
             }
 
-            stdout.WriteLine($"  protocol:   {plugin.Meta.Protocol?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(not declared)"}");
+            stdout.WriteLine($"  protocol:   {plugin.Meta.EffectiveProtocol.ToString(System.Globalization.CultureInfo.InvariantCulture)}{(plugin.Meta.Protocol is null ? " (not declared; 1 is assumed)" : "")}");
             stdout.WriteLine();
             stdout.WriteLine($"  {plugin.Meta.Summary}");
             foreach (string line in plugin.Meta.Description)

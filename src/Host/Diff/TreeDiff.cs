@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Engine.Host.Json;
 using Engine.Host.Native;
+using Engine.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace Engine.Host.Diff;

@@ -18,19 +18,20 @@ public sealed record ContainerRunRequest(
     TimeSpan? Timeout);
 
 /// <summary>How a plugin run ended.</summary>
-/// <param name="ExitCode">The container's exit status (128+N when killed by signal N).</param>
-/// <param name="Output">Everything the runner and plugin wrote to stdout and stderr, newlines normalised.</param>
+/// <param name="Exit">The plugin's exit status or the signal that killed it.</param>
+/// <param name="Output">Everything the runner and plugin wrote to stdout and stderr, newlines normalised, and its log lines.</param>
 /// <param name="Failure">Why the host considers the run failed beyond the exit status (timeout, broken RPC channel), or null.</param>
-public sealed record ContainerRunResult(int ExitCode, string Output, string? Failure)
+public sealed record ContainerRunResult(PluginExit Exit, string Output, string? Failure)
 {
-    public bool Success => ExitCode == 0 && Failure is null;
+    public bool Success => Exit.Succeeded && Failure is null;
 }
 
 /// <summary>What the host's services need to know about a running container.</summary>
 /// <param name="DevDirectory">Host directory bound as the container's /dev (loop device nodes go here).</param>
 /// <param name="WritableMounts">Read-write mounts, to translate a container path into a host path.</param>
 /// <param name="Plugin">The plugin being run.</param>
-public sealed record ContainerContext(string DevDirectory, IReadOnlyList<ContainerMount> WritableMounts, PluginInfo Plugin)
+/// <param name="Output">The run's output, which keeps the plugin's log notifications too; null for a source, which has no result of its own.</param>
+public sealed record ContainerContext(string DevDirectory, IReadOnlyList<ContainerMount> WritableMounts, PluginInfo Plugin, RunOutput? Output = null)
 {
     /// <summary>
     /// The host path of a file the plugin names by its container path, or null when it lies on no

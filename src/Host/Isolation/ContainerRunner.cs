@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using System.Text;
 using Engine.Host.Native;
+using Engine.Native;
 using Engine.Host.Plugins;
 using Engine.Host.Store;
 using Engine.Protocol;
@@ -56,6 +56,7 @@ public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputS
             new("HOME", "/root"),
             new(ProtocolConstants.RpcFdEnvironmentVariable, ProtocolConstants.RpcFd.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new(ProtocolConstants.VersionEnvironmentVariable, ProtocolConstants.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(RunnerStatus.EnvironmentVariable, RunnerStatus.Fd.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ]);
         IReadOnlyList<string> argv = command.Build(bwrapPath,
         [
@@ -63,36 +64,42 @@ public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputS
             $"{ContainerPaths.Lib}/{request.Plugin.Kind}/{request.Plugin.Name}",
         ]);
 
-        var context = new ContainerContext(devDirectory, command.WritableMounts, request.Plugin);
+        var output = new RunOutput(liveOutput);
+        var context = new ContainerContext(devDirectory, command.WritableMounts, request.Plugin, output);
         SpawnedProcess process;
         Stream channel;
         SafeFileHandle outputRead;
+        SafeFileHandle statusRead;
         {
             using SafeFileHandle stdin = File.OpenHandle(argumentsFile, FileMode.Open, FileAccess.Read);
             var (read, write) = Descriptors.Pipe();
             var (hostEnd, pluginEnd) = Descriptors.SocketPair();
+            var (statusReadEnd, statusWrite) = Descriptors.Pipe();
             using (write)
             using (pluginEnd)
+            using (statusWrite)
             {
                 try
                 {
-                    process = SpawnedProcess.Start(bwrapPath, argv, [], [(stdin, 0), (write, 1), (write, 2), (pluginEnd, ProtocolConstants.RpcFd)]);
+                    process = SpawnedProcess.Start(bwrapPath, argv, [],
+                        [(stdin, 0), (write, 1), (write, 2), (pluginEnd, ProtocolConstants.RpcFd), (statusWrite, RunnerStatus.Fd)]);
                 }
                 catch
                 {
                     read.Dispose();
                     hostEnd.Dispose();
+                    statusReadEnd.Dispose();
                     throw;
                 }
             }
 
-            // Our copies of the child's ends are closed now, so EOF on the pipe and the socket
+            // Our copies of the child's ends are closed now, so EOF on the pipes and the socket
             // means the container is gone.
             outputRead = read;
+            statusRead = statusReadEnd;
             channel = new NetworkStream(new Socket(hostEnd), ownsSocket: true);
         }
 
-        var captured = new MemoryStream();
         string? failure = null;
         using var timeout = request.Timeout is TimeSpan limit ? new CancellationTokenSource(limit) : new CancellationTokenSource();
         IPluginChannel served = attachChannel(channel, context);
@@ -100,9 +107,11 @@ public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputS
         {
             using CancellationTokenRegistration onCancel = cancellationToken.Register(() => process.Signal(PosixSpawn.SIGKILL));
             using CancellationTokenRegistration onTimeout = timeout.Token.Register(() => process.Signal(PosixSpawn.SIGKILL));
-            Task pump = PumpAsync(outputRead, captured);
-            int exitCode = await process.Exited.ConfigureAwait(false);
+            Task pump = PumpAsync(outputRead, output);
+            Task<string> status = ReadStatusAsync(statusRead);
+            ProcessExit container = await process.Exited.ConfigureAwait(false);
             await pump.ConfigureAwait(false);
+            string statusLines = await status.ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             if (timeout.IsCancellationRequested)
             {
@@ -113,7 +122,7 @@ public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputS
             // read to EOF, so that garbage sent just before exiting is not missed.
             await served.Completion.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             failure ??= served.Failure is string broken ? $"{request.Plugin.Name} {broken}" : null;
-            return new ContainerRunResult(exitCode, DecodeOutput(captured), failure);
+            return new ContainerRunResult(PluginExit.Interpret(container, statusLines.Split('\n')), output.Text(), failure);
         }
         finally
         {
@@ -122,10 +131,19 @@ public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputS
             await served.DisposeAsync().ConfigureAwait(false);
             await channel.DisposeAsync().ConfigureAwait(false);
             outputRead.Dispose();
+            statusRead.Dispose();
         }
     }
 
-    private async Task PumpAsync(SafeFileHandle read, MemoryStream captured)
+    /// <summary>The runner's status lines (<see cref="RunnerStatus"/>), read to EOF: the container's end closes when it is gone.</summary>
+    private static async Task<string> ReadStatusAsync(SafeFileHandle read)
+    {
+        await using var stream = new FileStream(read, FileAccess.Read, bufferSize: 0);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync().ConfigureAwait(false);
+    }
+
+    private static async Task PumpAsync(SafeFileHandle read, RunOutput output)
     {
         await using var stream = new FileStream(read, FileAccess.Read, bufferSize: 0);
         byte[] buffer = new byte[16384];
@@ -137,15 +155,7 @@ public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputS
                 return;
             }
 
-            captured.Write(buffer, 0, count);
-            liveOutput.Write(buffer.AsSpan(0, count));
+            output.Write(buffer.AsSpan(0, count));
         }
-    }
-
-    /// <summary>UTF-8 (invalid bytes become U+FFFD instead of failing) with universal newlines, like osbuild's result.</summary>
-    public static string DecodeOutput(MemoryStream captured)
-    {
-        string text = Encoding.UTF8.GetString(captured.GetBuffer(), 0, (int)captured.Length);
-        return text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
     }
 }

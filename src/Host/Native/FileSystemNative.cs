@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using Engine.Native;
 using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Engine.Native;
 
 namespace Engine.Host.Native;
 

@@ -1,3 +1,4 @@
+using Engine.Host.Isolation;
 using Engine.Host.Json;
 using Engine.Protocol;
 
@@ -9,8 +10,8 @@ public interface IBuildReporter
     /// <summary>A stage or the assembler is about to run.</summary>
     void StageStarting(Stage stage, bool isAssembler, int position, int count);
 
-    /// <summary>It finished (successfully or not) with the container's exit status.</summary>
-    void StageFinished(Stage stage, bool success, int exitCode, TimeSpan elapsed);
+    /// <summary>It finished (successfully or not); <paramref name="exit"/> says how the plugin ended.</summary>
+    void StageFinished(Stage stage, bool success, PluginExit exit, TimeSpan elapsed);
 
     void Progress(Stage stage, ProgressNotification progress);
 
@@ -18,6 +19,9 @@ public interface IBuildReporter
 
     /// <summary>A warning that does not stop the build (for example a plugin without a meta file).</summary>
     void Warning(string message);
+
+    /// <summary>Why a stage failed beyond its exit status (a broken fd-3 channel, a timeout).</summary>
+    void Error(string message);
 
     /// <summary>The build ended; <paramref name="result"/> is osbuild's result object.</summary>
     void Finished(JValue.Object result, Pipeline pipeline);

@@ -172,10 +172,10 @@ internal sealed class PipelineExecutor(
             cancellationToken);
         if (run.Failure is not null)
         {
-            reporter.Warning(run.Failure);
+            reporter.Error(run.Failure);
         }
 
-        reporter.StageFinished(stage, run.Success, run.ExitCode, watch.Elapsed);
+        reporter.StageFinished(stage, run.Success, run.Exit, watch.Elapsed);
         string output = run.Failure is null ? run.Output : run.Output + (run.Output.EndsWith('\n') || run.Output.Length == 0 ? "" : "\n") + "error: " + run.Failure + "\n";
         return JValue.Object.From(
             ("name", new JValue.String(stage.Name)),

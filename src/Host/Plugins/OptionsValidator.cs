@@ -41,11 +41,19 @@ public sealed class OptionsValidator(PluginCatalog catalog, string manifestFileN
 
     private void ValidateRunner(string runner, List<InputError> errors)
     {
-        if (catalog.Find(PluginKind.Runner, runner) is null)
+        PluginInfo? plugin = catalog.Find(PluginKind.Runner, runner);
+        if (plugin is null)
         {
             errors.Add(new InputError(manifestFileName, "runner", catalog.NotFoundMessage(PluginKind.Runner, runner)));
         }
+        else if (!plugin.IsRunnable)
+        {
+            errors.Add(new InputError(manifestFileName, "runner", NotExecutableMessage(plugin)));
+        }
     }
+
+    private static string NotExecutableMessage(PluginInfo plugin)
+        => $"{PluginKind.Singular(plugin.Kind)} {plugin.Name} ({plugin.ExecutablePath}) is not executable; make it so with `chmod +x {plugin.ExecutablePath}`";
 
     private void ValidateStage(string kind, string name, Json.JValue.Object options, string jsonPath, string place, List<InputError> errors)
     {
@@ -66,6 +74,12 @@ public sealed class OptionsValidator(PluginCatalog catalog, string manifestFileN
             return;
         }
 
+        if (!plugin.IsRunnable)
+        {
+            errors.Add(new InputError(manifestFileName, jsonPath + ".name", NotExecutableMessage(plugin)));
+            return;
+        }
+
         if (plugin.Meta is null)
         {
             string warning = $"{PluginKind.Singular(kind)} {name} has no meta file ({plugin.ExecutablePath}.meta.json): its options are not validated";
@@ -77,7 +91,7 @@ public sealed class OptionsValidator(PluginCatalog catalog, string manifestFileN
             return;
         }
 
-        if (plugin.Meta.Protocol is int version && version != Engine.Protocol.ProtocolConstants.Version)
+        if (plugin.Meta.EffectiveProtocol is int version && version != Engine.Protocol.ProtocolConstants.Version)
         {
             errors.Add(new InputError(manifestFileName, jsonPath + ".name",
                 $"{PluginKind.Singular(kind)} {name} ({plugin.Meta.FilePath}) speaks protocol version {version}, this host speaks {Engine.Protocol.ProtocolConstants.Version}; install a matching version of the plugin"));
@@ -100,31 +114,17 @@ public sealed class OptionsValidator(PluginCatalog catalog, string manifestFileN
             return;
         }
 
-        _ = schemaNode;
-        EvaluationResults results = schema.Evaluate(JValueConversion.ToJsonNode(options), new EvaluationOptions { OutputFormat = OutputFormat.List });
+        JsonNode? instance = JValueConversion.ToJsonNode(options);
+        EvaluationResults results = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
         if (results.IsValid)
         {
             return;
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (EvaluationResults detail in results.Details.Append(results))
+        foreach (SchemaErrors.Problem problem in SchemaErrors.Describe(results, schemaNode, instance))
         {
-            if (detail.Errors is null)
-            {
-                continue;
-            }
-
-            foreach (var (keyword, message) in detail.Errors)
-            {
-                string pointer = detail.InstanceLocation.ToString();
-                string path = jsonPath + ".options" + PointerToPath(pointer);
-                string text = $"{name} ({place}): {message} [schema keyword '{keyword}']; see `osbuild plugins describe {name}`";
-                if (seen.Add(path + text))
-                {
-                    errors.Add(new InputError(manifestFileName, path, text));
-                }
-            }
+            string path = jsonPath + ".options" + OptionsPath.FromPointer(problem.Pointer);
+            errors.Add(new InputError(manifestFileName, path, $"{name} ({place}): {problem.Message}; see `osbuild plugins describe {name}`"));
         }
     }
 
@@ -137,23 +137,5 @@ public sealed class OptionsValidator(PluginCatalog catalog, string manifestFileN
         }
 
         return schema;
-    }
-
-    // "/users/root/uid" → ".users.root.uid"; "/packages/0" → ".packages[0]"
-    private static string PointerToPath(string pointer)
-    {
-        if (string.IsNullOrEmpty(pointer) || pointer == "/" || pointer == "#")
-        {
-            return "";
-        }
-
-        var builder = new System.Text.StringBuilder();
-        foreach (string raw in pointer.TrimStart('#').Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string part = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
-            builder.Append(int.TryParse(part, out _) ? $"[{part}]" : "." + part);
-        }
-
-        return builder.ToString();
     }
 }

@@ -80,7 +80,7 @@ public sealed class PluginCatalog
     {
         string singular = PluginKind.Singular(kind);
         var near = List(kind).Select(p => p.Name)
-            .Where(candidate => EditDistance(candidate, name) <= 3 || candidate.Contains(name.Split('.')[^1], StringComparison.OrdinalIgnoreCase))
+            .Where(candidate => NearMatches.EditDistance(candidate, name) <= 3 || candidate.Contains(name.Split('.')[^1], StringComparison.OrdinalIgnoreCase))
             .Take(5)
             .ToList();
         string looked = string.Join(", ", Roots.Select(r => Path.Combine(r, kind)));
@@ -115,28 +115,4 @@ public sealed class PluginCatalog
 
     private static bool IsPlausibleName(string name)
         => name.Length > 0 && !name.Contains('/', StringComparison.Ordinal) && name != "." && name != ".." && !name.StartsWith('.');
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
 }

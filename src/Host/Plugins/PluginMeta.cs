@@ -9,6 +9,12 @@ namespace Engine.Host.Plugins;
 /// </summary>
 public sealed record PluginMeta(string Summary, IReadOnlyList<string> Description, int? Protocol, JsonNode? Schema, string FilePath, string RawText)
 {
+    /// <summary>The version a meta file without <c>protocol</c> speaks: 1, the first and so far only one.</summary>
+    public const int DefaultProtocol = 1;
+
+    /// <summary>The declared version, or <see cref="DefaultProtocol"/>.</summary>
+    public int EffectiveProtocol => Protocol ?? DefaultProtocol;
+
     /// <summary>Reads and checks a meta file.</summary>
     /// <exception cref="PluginException">The file is not valid JSON or has the wrong shape.</exception>
     public static PluginMeta Load(string path)
@@ -41,7 +47,14 @@ public sealed record PluginMeta(string Summary, IReadOnlyList<string> Descriptio
                 break;
         }
 
-        int? protocol = obj["protocol"] is JsonValue p && p.TryGetValue(out int version) ? version : null;
+        // Absent means version 1, the only one there has been (docs/protocol.md §6); anything but a
+        // whole number is a mistake worth stopping for.
+        int? protocol = obj["protocol"] switch
+        {
+            null => null,
+            JsonValue p when p.TryGetValue(out int version) => version,
+            JsonNode other => throw new PluginException($"{path}: \"protocol\" must be a whole number (the protocol version, 1), not {other.ToJsonString()}"),
+        };
         JsonNode? schema = obj["schema"];
         if (schema is not null and not JsonObject)
         {

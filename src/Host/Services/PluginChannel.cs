@@ -15,6 +15,7 @@ namespace Engine.Host.Services;
 public sealed class PluginChannel : IPluginChannel
 {
     private readonly JsonRpc _rpc;
+    private readonly LineStartRecorder _recorder;
     private readonly Task _completion;
     private string? _failure;
 
@@ -28,7 +29,8 @@ public sealed class PluginChannel : IPluginChannel
         }
 
         var formatter = new SystemTextJsonFormatter();
-        var handler = new NewLineDelimitedMessageHandler(stream, stream, formatter);
+        _recorder = new LineStartRecorder(stream);
+        var handler = new NewLineDelimitedMessageHandler(stream, _recorder, formatter);
         _rpc = new JsonRpc(handler);
         _rpc.AddLocalRpcTarget(new Target(services, container), new JsonRpcTargetOptions { DisposeOnDisconnect = false });
         _rpc.Disconnected += OnDisconnected;
@@ -63,7 +65,8 @@ public sealed class PluginChannel : IPluginChannel
     {
         if (e.Reason is DisconnectedReason.ParseError or DisconnectedReason.StreamError)
         {
-            _failure = $"wrote something on fd 3 that is not JSON-RPC ({e.Reason}: {e.Description}); only the SDK or a JSON-RPC client may write to fd 3 (docs/protocol.md)";
+            // The parser's own description names .NET types; what the plugin wrote helps its author more.
+            _failure = $"wrote something that is not JSON-RPC on fd 3 (first bytes: {_recorder.LastLineStart()}); fd 3 carries only JSON-RPC messages, one per line (docs/protocol.md §3)";
         }
     }
 
@@ -140,10 +143,22 @@ public sealed class PluginChannel : IPluginChannel
         [JsonRpcMethod(MethodNames.Log, UseSingleObjectParameterDeserialization = true)]
         public void Log(LogNotification log)
         {
-            if (log is not null)
+            if (log is null)
             {
-                services.Log(log);
+                return;
             }
+
+            if (!LogLevels.IsKnown(log.Level))
+            {
+                // A notification gets no error reply, so the user is told instead; a request gets both.
+                string problem = $"{container.Plugin.Name} sent a log line with level \"{log.Level}\"; the levels are {LogLevels.Listed}";
+                services.Log(new LogNotification(LogLevels.Warning, $"{problem}: {log.Message}"));
+                container.Output?.AppendLog(LogLevels.Warning, $"{problem}: {log.Message}");
+                throw new LocalRpcException(problem) { ErrorCode = (int)JsonRpcErrorCode.InvalidParams };
+            }
+
+            services.Log(log);
+            container.Output?.AppendLog(log.Level, log.Message);
         }
 
         private static LocalRpcException InvalidRequest(string message)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using Engine.Host.Native;
+using Engine.Native;
 using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Unicode;
 using Engine.Host.Json;
 using Engine.Host.Native;
+using Engine.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace Engine.Host.Store;

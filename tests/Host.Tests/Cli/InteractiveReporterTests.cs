@@ -1,6 +1,8 @@
 using Engine.Host.Cli;
+using Engine.Host.Isolation;
 using Engine.Host.Json;
 using Engine.Host.Pipeline;
+using Engine.Native;
 using Engine.Protocol;
 
 namespace Engine.Host.Tests.Cli;
@@ -24,7 +26,7 @@ public sealed class InteractiveReporterTests
 
         reporter.Progress(s_stage, new ProgressNotification(Total / 2, Total, "org.osbuild.files: 0/1 files"));
         reporter.Progress(s_stage, new ProgressNotification(Total, Total, "org.osbuild.files: 1/1 files"));
-        reporter.StageFinished(s_stage, success: true, exitCode: 0, TimeSpan.FromSeconds(1));
+        reporter.StageFinished(s_stage, success: true, new PluginExit(ProcessExit.Exited(0)), TimeSpan.FromSeconds(1));
 
         Assert.Equal(
             "\r\x1b[2K  org.osbuild.copy [###############...............] 50% org.osbuild.files: 0/1 files"

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Engine.Host.Json;
 using Engine.Host.Native;
+using Engine.Native;
 using Engine.Host.Store;
 
 namespace Engine.Host.Tests.Store;

@@ -75,4 +75,19 @@ public sealed class InputErrorTests
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("beda46704765a47e6d4f44aff22168ae36866c9c0e6e11552b775b77776b2969", run.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void NotExecutablePlugin_Exit2BeforeAnythingRuns()
+    {
+        using var scratch = new TempStore();
+        string root = Path.Combine(scratch.Root, "plugins");
+        string stage = Path.Combine(root, "stages", "org.example.plain");
+        Directory.CreateDirectory(Path.GetDirectoryName(stage)!);
+        File.WriteAllText(stage, "#!/bin/sh\necho never\n");
+        string manifest = scratch.File("plain.json", """{"stages": [{"name": "org.example.plain"}]}""");
+        Osbuild.Result run = Osbuild.Run(["--store", scratch.Store, "--plugin-path", root, manifest]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"stage org.example.plain ({stage}) is not executable; make it so with `chmod +x {stage}`", run.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(scratch.Store), "no container may start before validation passed");
+    }
 }

@@ -60,7 +60,10 @@ public sealed class PluginProtocolTests
         Assert.Equal(1, run.ExitCode);
         var stage = (JValue.Object)((JValue.Array)run.Json["stages"]!).Items[0];
         Assert.Equal(JValue.Bool.False, stage["success"]);
-        Assert.Contains("org.test.garbage wrote something on fd 3 that is not JSON-RPC", ((JValue.String)stage["output"]!).Value, StringComparison.Ordinal);
+        string output = ((JValue.String)stage["output"]!).Value;
+        Assert.Contains("error: org.test.garbage wrote something that is not JSON-RPC on fd 3 (first bytes: \"this is not json\")", output, StringComparison.Ordinal);
+        Assert.Contains("error: org.test.garbage wrote something that is not JSON-RPC on fd 3", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output + run.Stderr, StringComparison.Ordinal);
         Assert.Empty(scratch.Leftovers);
     }
 

@@ -2,11 +2,12 @@ using System.Collections.Concurrent;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Engine.Host.Isolation;
 using Engine.Host.Json;
 using Engine.Host.Pipeline;
 using Engine.Host.Plugins;
-using Engine.Host.Services;
 using Engine.Host.Services.Sources;
+using Engine.Host.Services;
 using Engine.Host.Store;
 using Engine.Protocol;
 using static Engine.Integration.Tests.Sources.SourcesTestEnvironment;
@@ -144,7 +145,7 @@ public sealed class FilesSourceProgressTests
         {
         }
 
-        public void StageFinished(Stage stage, bool success, int exitCode, TimeSpan elapsed)
+        public void StageFinished(Stage stage, bool success, PluginExit exit, TimeSpan elapsed)
         {
         }
 
@@ -153,6 +154,10 @@ public sealed class FilesSourceProgressTests
         }
 
         public void Warning(string message)
+        {
+        }
+
+        public void Error(string message)
         {
         }
 

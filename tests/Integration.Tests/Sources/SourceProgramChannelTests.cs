@@ -124,7 +124,7 @@ public sealed class SourceProgramChannelTests
 
         var failure = await Assert.ThrowsAsync<SourceFailedException>(() => Run(program, new Recorder().Services));
 
-        Assert.StartsWith($"{Name}: wrote something on fd 3 that is not JSON-RPC", failure.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{Name}: wrote something that is not JSON-RPC on fd 3 (first bytes: \"downloading...\")", failure.Message, StringComparison.Ordinal);
         Assert.Contains("docs/protocol.md", failure.Message, StringComparison.Ordinal);
     }
 

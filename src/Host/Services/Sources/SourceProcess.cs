@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using Engine.Host.Native;
+using Engine.Native;
 using Engine.Protocol;
 using Microsoft.Win32.SafeHandles;
 
@@ -43,8 +44,8 @@ internal sealed class SourceProcess : IAsyncDisposable
     /// <summary>The host's end of the program's fd 3.</summary>
     public Stream Channel { get; }
 
-    /// <summary>Completes with the exit status (128+N when killed by signal N).</summary>
-    public Task<int> Exited => _process.Exited;
+    /// <summary>Completes with how the program ended.</summary>
+    public Task<ProcessExit> Exited => _process.Exited;
 
     /// <summary>Starts <paramref name="executablePath"/> with no arguments (argv[0] is the path, as the
     /// multi-call plugin binary needs).</summary>

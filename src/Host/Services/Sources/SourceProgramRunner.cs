@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Engine.Host.Json;
 using Engine.Host.Native;
+using Engine.Native;
 
 namespace Engine.Host.Services.Sources;
 

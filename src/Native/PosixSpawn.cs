@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace Engine.Host.Native;
+namespace Engine.Native;
 
 /// <summary>
 /// glibc's posix_spawn family. .NET's Process cannot hand a child any descriptor beyond 0-2
 /// (HOST-NOTES.md), but the container needs the RPC socket as fd 3; posix_spawn's file actions
 /// place it there without forking managed code.
 /// </summary>
-internal static unsafe partial class PosixSpawn
+public static unsafe partial class PosixSpawn
 {
     // glibc x86_64: posix_spawn_file_actions_t is 80 bytes, posix_spawnattr_t 336, sigset_t 128.
     // Buffers are allocated larger so a libc with bigger structs cannot overrun them.
@@ -69,6 +69,9 @@ internal static unsafe partial class PosixSpawn
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fcntl(int fd, int command, int argument);
 
     public const int O_CLOEXEC = 0x80000;
     public const int AF_UNIX = 1;

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
-namespace Engine.Host.Native;
+namespace Engine.Native;
 
 /// <summary>
 /// A child started with posix_spawn with an explicit descriptor map (child fd ← parent handle).
@@ -13,9 +13,9 @@ namespace Engine.Host.Native;
 /// kernel ties a child's parent-death signal (bwrap's <c>--die-with-parent</c>) to the thread that
 /// created it, so spawning from a pool thread that later retires would SIGKILL a running stage.
 /// </summary>
-internal sealed unsafe class SpawnedProcess
+public sealed unsafe class SpawnedProcess
 {
-    private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<ProcessExit> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private readonly bool _ownProcessGroup;
 
@@ -26,8 +26,8 @@ internal sealed unsafe class SpawnedProcess
 
     public int Pid { get; private set; }
 
-    /// <summary>Completes with the exit status (128+N when killed by signal N).</summary>
-    public Task<int> Exited => _exit.Task;
+    /// <summary>Completes with how the child ended: its exit status, or the signal that killed it.</summary>
+    public Task<ProcessExit> Exited => _exit.Task;
 
     /// <summary>Starts the child from its own thread, which then waits for it (the runtime's SIGCHLD
     /// handling only reaps children it started itself, so this pid stays ours to wait for).</summary>
@@ -161,15 +161,14 @@ internal sealed unsafe class SpawnedProcess
         PosixSpawn.kill(-Pid, signal);
     }
 
-    private static int WaitForExit(int pid)
+    private static ProcessExit WaitForExit(int pid)
     {
         while (true)
         {
             int result = PosixSpawn.waitpid(pid, out int status, 0);
             if (result == pid)
             {
-                int signal = status & 0x7f;
-                return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
+                return ProcessExit.FromWaitStatus(status);
             }
 
             int errno = Marshal.GetLastPInvokeError();

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Engine.Host.Native;
+namespace Engine.Native;
 
 /// <summary>A system call failed: names the call, the object it was about and the errno text.</summary>
 public sealed class NativeException(string call, string subject, int errno)
