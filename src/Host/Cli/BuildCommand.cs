@@ -96,7 +96,7 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
         }
 
         var store = new ObjectStore(arguments.Store, TreeSum.Compute);
-        if (ManagedHost.MustHandOver && !PipelineExecutor.RunsNothing(pipeline, store))
+        if (ManagedHost.MustHandOver && (arguments.NoCache || !PipelineExecutor.RunsNothing(pipeline, store)))
         {
             // Nothing has been printed yet: the managed host checks everything again and reports alone.
             return ManagedHost.HandOver();
@@ -118,7 +118,8 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
             new ContainerRunner(store.Root, bwrap, sink),
             services,
             new BuildSettings(sources, secrets, checkpoints, arguments.Json, arguments.Timeout,
-                OverlayBase: Environment.GetEnvironmentVariable("OSBUILD_BASE") != "copy"),
+                OverlayBase: Environment.GetEnvironmentVariable("OSBUILD_BASE") != "copy",
+                NoCache: arguments.NoCache),
             reporter);
 
         JValue.Object result = await executor.RunAsync(pipeline, cancellationToken);

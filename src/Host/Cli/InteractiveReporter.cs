@@ -90,6 +90,15 @@ internal sealed class InteractiveReporter(TextWriter stdout, TextWriter stderr, 
         }
     }
 
+    public void Note(string message)
+    {
+        lock (_lock)
+        {
+            CloseProgressLine();
+            stderr.WriteLine($"note: {message}");
+        }
+    }
+
     public void Finished(JValue.Object result, Pipeline.Pipeline pipeline)
     {
         lock (_lock)
@@ -139,6 +148,8 @@ internal sealed class SilentReporter(TextWriter stderr) : IBuildReporter
     public void Warning(string message) => stderr.WriteLine($"warning: {message}");
 
     public void Error(string message) => stderr.WriteLine($"error: {message}");
+
+    public void Note(string message) => stderr.WriteLine($"note: {message}");
 
     public void Finished(JValue.Object result, Pipeline.Pipeline pipeline)
     {

@@ -10,10 +10,12 @@ namespace Engine.Host.Pipeline;
 /// <param name="StageTimeout">Kill a stage or assembler after this long.</param>
 /// <param name="OverlayBase">Start from a cached tree through an overlay mount instead of a copy
 /// (Store/OverlayTree.cs); off with <c>OSBUILD_BASE=copy</c>, for comparisons.</param>
+/// <param name="NoCache">Build every tree and output again instead of reusing the store's (<c>--no-cache</c>); results are committed as usual.</param>
 public sealed record BuildSettings(
     JValue.Object Sources,
     JValue.Object Secrets,
     IReadOnlySet<string> Checkpoints,
     bool CaptureOutput,
     TimeSpan? StageTimeout,
-    bool OverlayBase = true);
+    bool OverlayBase = true,
+    bool NoCache = false);

@@ -20,6 +20,9 @@ public interface IBuildReporter
     /// <summary>A warning that does not stop the build (for example a plugin without a meta file).</summary>
     void Warning(string message);
 
+    /// <summary>Something the user may want to act on, such as a cached tree made by an older plugin.</summary>
+    void Note(string message);
+
     /// <summary>Why a stage failed beyond its exit status (a broken fd-3 channel, a timeout).</summary>
     void Error(string message);
 

@@ -23,6 +23,8 @@ internal sealed class PipelineExecutor(
 {
     private static readonly UnixFileMode TreeMode = (UnixFileMode)0x1ed; // 0755, what osbuild's new() gives a tree
 
+    private readonly PluginProvenance _provenance = new(store);
+
     public async Task<JValue.Object> RunAsync(Pipeline pipeline, CancellationToken cancellationToken)
     {
         var result = new List<(string, JValue)>();
@@ -44,7 +46,11 @@ internal sealed class PipelineExecutor(
         if (!pipeline.Stages.IsEmpty)
         {
             string treeId = pipeline.TreeId!;
-            if (!store.Contains(treeId))
+            if (IsCached(treeId))
+            {
+                NoteChangedPlugins("tree", treeId, TreePlugins(pipeline, pipeline.Stages.Length));
+            }
+            else
             {
                 var stageResults = new List<JValue>();
                 bool ok = await RunStagesAsync(pipeline, buildRoot, stageResults, cancellationToken);
@@ -60,7 +66,11 @@ internal sealed class PipelineExecutor(
 
         if (pipeline.Assembler is Stage assembler)
         {
-            if (!store.Contains(assembler.Id))
+            if (IsCached(assembler.Id))
+            {
+                NoteChangedPlugins("output", assembler.Id, OutputPlugins(pipeline, assembler));
+            }
+            else
             {
                 JValue.Object assemblerResult = await RunAssemblerAsync(pipeline, assembler, buildRoot, cancellationToken);
                 result.Add(("assembler", assemblerResult));
@@ -85,14 +95,36 @@ internal sealed class PipelineExecutor(
             && (pipeline.Stages.IsEmpty || store.Contains(pipeline.TreeId))
             && (pipeline.Assembler is null || store.Contains(pipeline.Assembler.Id));
 
+    private bool IsCached(string? id) => !settings.NoCache && store.Contains(id);
+
+    /// <summary>The plugins that make the tree of the first <paramref name="stageCount"/> stages: the runner and those stages.</summary>
+    private IEnumerable<PluginInfo> TreePlugins(Pipeline pipeline, int stageCount)
+        => pipeline.Stages.Take(stageCount).Select(s => catalog.Require(PluginKind.Stage, s.Name))
+            .Prepend(catalog.Require(PluginKind.Runner, pipeline.Runner));
+
+    private IEnumerable<PluginInfo> OutputPlugins(Pipeline pipeline, Stage assembler)
+        => TreePlugins(pipeline, pipeline.Stages.Length).Append(catalog.Require(PluginKind.Assembler, assembler.Name));
+
+    /// <summary>Says when a cached object was made by other plugin files than the manifest's plugins are now.</summary>
+    private void NoteChangedPlugins(string what, string id, IEnumerable<PluginInfo> plugins)
+    {
+        IReadOnlyList<string> changed = _provenance.ChangedSince(id, plugins);
+        if (changed.Count > 0)
+        {
+            string names = changed.Count <= 3 ? string.Join(", ", changed) : $"{string.Join(", ", changed.Take(3))} and {changed.Count - 3} more";
+            reporter.Note($"{what} {id} was built by an older {names}; --no-cache rebuilds");
+        }
+    }
+
     private async Task<bool> RunStagesAsync(Pipeline pipeline, BuildRoot buildRoot, List<JValue> stageResults, CancellationToken cancellationToken)
     {
         int baseIndex = -1;
         for (int i = pipeline.Stages.Length - 1; i >= 0; i--)
         {
-            if (store.Contains(pipeline.Stages[i].Id))
+            if (IsCached(pipeline.Stages[i].Id))
             {
                 baseIndex = i;
+                NoteChangedPlugins("tree", pipeline.Stages[i].Id, TreePlugins(pipeline, i + 1));
                 break;
             }
         }
@@ -123,10 +155,12 @@ internal sealed class PipelineExecutor(
             if (settings.Checkpoints.Contains(stage.Id) && i < pipeline.Stages.Length - 1)
             {
                 tree.Checkpoint(stage.Id, cancellationToken);
+                _provenance.Record(stage.Id, TreePlugins(pipeline, i + 1));
             }
         }
 
         tree.Commit(pipeline.TreeId!, cancellationToken);
+        _provenance.Record(pipeline.TreeId!, TreePlugins(pipeline, pipeline.Stages.Length));
         return true;
     }
 
@@ -151,6 +185,7 @@ internal sealed class PipelineExecutor(
         if (result["success"] is JValue.Bool { Value: true })
         {
             store.Commit(output, assembler.Id, cancellationToken);
+            _provenance.Record(assembler.Id, OutputPlugins(pipeline, assembler));
         }
 
         return result;

@@ -161,6 +161,10 @@ public sealed class FilesSourceProgressTests
         {
         }
 
+        public void Note(string message)
+        {
+        }
+
         public void Finished(JValue.Object result, Host.Pipeline.Pipeline pipeline)
         {
         }
