@@ -13,8 +13,9 @@ internal sealed record DiskFilesystem(string Type, string Uuid, string? Label);
 /// <list type="bullet">
 /// <item>ext4: <c>mkfs.ext4 -E offset=… -d DIR</c> writes the region directly, no loop device, no
 /// mount (mke2fs keeps modes, owners, times, xattrs, hard links, symlinks and device nodes).</item>
-/// <item>vfat: <c>mkfs.vfat --offset</c> and mtools' <c>IMAGE@@OFFSET</c>; this kernel has no
-/// vfat driver at all (HOST-NOTES), and FAT holds neither owners nor symlinks anyway.</item>
+/// <item>vfat: <c>mkfs.vfat --offset</c> with the layout it gives a device of the partition's size
+/// (<see cref="DiskFatLayout"/>), and mtools' <c>IMAGE@@OFFSET</c>; this kernel has no vfat
+/// driver at all, and FAT holds neither owners nor symlinks anyway.</item>
 /// <item>xfs: nothing can fill it offline here (xfsprogs 6.1 has no directory import), so it takes
 /// a loop device from the host's loop service, a mount, and <c>cp -a</c>.</item>
 /// </list>
@@ -131,8 +132,19 @@ internal static class DiskFilesystems
             arguments.Add($"--offset={(offset / 512).ToString(CultureInfo.InvariantCulture)}");
         }
 
-        arguments.AddRange([image, (size / 1024).ToString(CultureInfo.InvariantCulture)]);
+        // Inside the disk file mkfs.vfat would size its choices by the whole disk, not the
+        // partition: take them from a device of the partition's size (see DiskFatLayout).
+        DiskFatLayout layout = await DiskFatLayout.ProbeAsync(size, cancellationToken).ConfigureAwait(false);
+        arguments.AddRange(layout.MkfsArguments());
+        arguments.AddRange([image, layout.MkfsBlocks.ToString(CultureInfo.InvariantCulture)]);
         await DiskCommand.RunAsync("mkfs.vfat", arguments, cancellationToken).ConfigureAwait(false);
+        DiskFatLayout made = DiskFatLayout.Read(image, offset, $"the partition at byte {offset}");
+        if (made != layout)
+        {
+            throw new PluginFailedException(
+                $"mkfs.vfat made the FAT file system at byte {offset} as {made.Describe()}, not as on a device of the partition's {size} bytes ({layout.Describe()}); " +
+                "the build root's dosfstools does not keep the layout it is given with -F, -s, -g, -M and -r (dosfstools 4.2 does)");
+        }
 
         string[] entries = Directory.Exists(content) ? Directory.GetFileSystemEntries(content) : [];
         if (entries.Length == 0)

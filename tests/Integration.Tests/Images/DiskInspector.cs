@@ -8,7 +8,8 @@ namespace Engine.Integration.Tests.Images;
 /// <summary>
 /// Reads disk images with tools independent of the plugins' code paths: sfdisk --json, blkid -p
 /// (probing at an offset), debugfs (ext4 read-only, through unix_io's <c>?offset=</c>), mtools,
-/// qemu-img info. Nothing here needs a loop device or a mount.
+/// fsck.vfat, qemu-img info. Nothing here needs a mount; see <see cref="PartitionLoop"/> for tools
+/// that need a device of their own.
 /// </summary>
 internal static partial class DiskInspector
 {
@@ -85,12 +86,58 @@ internal static partial class DiskInspector
             .Select(fields => fields[5])
             .ToList();
 
+    /// <summary>Names in a directory of an xfs file system (without . and ..), read with <c>xfs_db -r</c>.</summary>
+    public static IReadOnlyList<string> XfsList(string device, string path)
+        => Run("xfs_db", "-r", "-c", $"ls {path}", device)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => XfsDirectoryEntry().Match(line))
+            .Where(entry => entry.Success && entry.Groups["name"].Value is not ("." or ".."))
+            .Select(entry => entry.Groups["name"].Value)
+            .ToList();
+
     /// <summary>mtools' listing of a FAT directory (<c>mdir -b</c>: one path per line).</summary>
     public static string FatList(string image, long offset, string path)
         => RunWith("mdir", ["-b", "-i", $"{image}@@{offset.ToString(CultureInfo.InvariantCulture)}", path], new Dictionary<string, string> { ["MTOOLS_SKIP_CHECK"] = "1" });
 
     public static string FatRead(string image, long offset, string path)
         => RunWith("mtype", ["-i", $"{image}@@{offset.ToString(CultureInfo.InvariantCulture)}", path], new Dictionary<string, string> { ["MTOOLS_SKIP_CHECK"] = "1" });
+
+    /// <summary>Every path of a FAT file system (<c>mdir -/ -b</c>: directories end in /), sorted.</summary>
+    public static IReadOnlyList<string> FatTree(string image, long offset)
+        => [.. RunWith("mdir", ["-/", "-b", "-i", $"{image}@@{offset.ToString(CultureInfo.InvariantCulture)}", "::"], new Dictionary<string, string> { ["MTOOLS_SKIP_CHECK"] = "1" })
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The layout of a FAT file system as mtools' <c>minfo</c> reads it from the boot sector: FAT type,
+    /// cluster size, reserved sectors, FAT length, total sectors, geometry, media byte and so on,
+    /// as name → value; without the serial number and the label, which are not layout.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> FatLayout(string image, long offset)
+    {
+        string info = RunWith("minfo", ["-i", $"{image}@@{offset.ToString(CultureInfo.InvariantCulture)}", "::"], new Dictionary<string, string> { ["MTOOLS_SKIP_CHECK"] = "1" });
+        var layout = info.Split('\n')
+            .SkipWhile(line => line != "bootsector information")
+            .TakeWhile(line => line != "Infosector:")
+            .Select(line => line.Split([':', '='], 2))
+            .Where(parts => parts.Length == 2 && parts[0].Trim() is not ("" or "serial number" or "disk label" or "banner"))
+            .ToDictionary(parts => parts[0].Trim(), parts => parts[1].Trim(), StringComparer.Ordinal);
+        Assert.True(layout.ContainsKey("disk type") && layout.ContainsKey("cluster size"), $"minfo found no FAT boot sector at {offset} in {image}:\n{info}");
+        return layout;
+    }
+
+    /// <summary>
+    /// The layout mkfs.fat gives a device of exactly <paramref name="bytes"/> bytes on its own: it makes
+    /// <paramref name="file"/> that large and runs on the whole file, as on a partition's block device.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> StandaloneFatLayout(string file, long bytes)
+    {
+        Run("truncate", "--size", bytes.ToString(CultureInfo.InvariantCulture), file);
+        Run("mkfs.fat", file);
+        return FatLayout(file, 0);
+    }
+
+    /// <summary><c>fsck.vfat -n</c> (check only) on a FAT file system; fails unless it finds nothing wrong.</summary>
+    public static string FsckFat(string device) => Run("fsck.vfat", "-n", device);
 
     /// <summary><c>qemu-img info --output=json</c>.</summary>
     public static JsonElement QemuImgInfo(string image)
@@ -110,6 +157,9 @@ internal static partial class DiskInspector
 
     [GeneratedRegex(@"User:\s+(?<uid>\d+)\s+Group:\s+(?<gid>\d+)")]
     private static partial Regex OwnerLine();
+
+    [GeneratedRegex(@"^\d+\s+\d+\s+\S+\s+0x[0-9a-f]+\s+\d+\s(?<name>.*) \(\w+\)$")]
+    private static partial Regex XfsDirectoryEntry();
 
     [GeneratedRegex("Fast link dest: \"(?<target>[^\"]*)\"")]
     private static partial Regex LinkLine();
