@@ -60,5 +60,5 @@ internal static class StageOptions
             : throw Wrong(name + "[]", "a string", item))];
 
     private static PluginFailedException Wrong(string name, string expected, JsonElement value)
-        => new($"option '{name}' must be {expected}, not {value.ValueKind.ToString().ToLowerInvariant()} {value.GetRawText()}");
+        => new($"option '{name}' must be {expected}, not {JsonKinds.Describe(value)} {value.GetRawText()}");
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Engine.Plugins.Common;
 using Engine.Protocol;
+using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Sources.Dnf;
 
@@ -35,7 +36,7 @@ internal static class DnfSource
 
             if (repo.ValueKind != JsonValueKind.Object)
             {
-                throw new SourceFailedException($"options.repos[\"{checksum}\"] must be an object, not {repo.ValueKind}");
+                throw new SourceFailedException($"options.repos[\"{checksum}\"] must be an object, not {JsonKinds.Describe(repo)}");
             }
 
             var result = new JsonObject { ["checksum"] = checksum };
@@ -77,7 +78,7 @@ internal static class DnfSource
 
         if (value.ValueKind != JsonValueKind.Object)
         {
-            throw new SourceFailedException($"{what} must be an object with \"{key}\", not {value.ValueKind}");
+            throw new SourceFailedException($"{what} must be an object with \"{key}\", not {JsonKinds.Describe(value)}");
         }
 
         return value.TryGetProperty(key, out JsonElement member) ? member : default;

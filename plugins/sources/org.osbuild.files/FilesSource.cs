@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Engine.Plugins.Common;
 using Engine.Protocol;
+using Engine.Protocol.Sdk;
 using Microsoft.Win32.SafeHandles;
 
 namespace Engine.Plugins.Sources.Files;
@@ -102,7 +103,7 @@ internal static class FilesSource
         string actual = await downloader.DownloadAsync(url, checksum, staged, cancellationToken).ConfigureAwait(false);
         if (!string.Equals(actual, checksum.Hex, StringComparison.Ordinal))
         {
-            throw new SourceFailedException($"checksum mismatch: {checksum.Text} {url}: expected {checksum.Algorithm} {checksum.Hex}, got {actual}");
+            throw new SourceFailedException($"checksum mismatch: {checksum.Text} {url}: the server's file has {checksum.Algorithm}:{actual}");
         }
 
         staged.Publish(cachePath, durable: true);
@@ -130,14 +131,14 @@ internal static class FilesSource
         {
             if (map.ValueKind != JsonValueKind.Object)
             {
-                throw new SourceFailedException($"options.urls must be an object mapping checksums to URLs, not {map.ValueKind}");
+                throw new SourceFailedException($"options.urls must be an object mapping checksums to URLs, not {JsonKinds.Describe(map)}");
             }
 
             foreach (JsonProperty entry in map.EnumerateObject())
             {
                 urls[entry.Name] = entry.Value.ValueKind == JsonValueKind.String
                     ? entry.Value.GetString()!
-                    : throw new SourceFailedException($"options.urls[\"{entry.Name}\"] must be a URL string, not {entry.Value.ValueKind}");
+                    : throw new SourceFailedException($"options.urls[\"{entry.Name}\"] must be a URL string, not {JsonKinds.Describe(entry.Value)}");
             }
         }
 

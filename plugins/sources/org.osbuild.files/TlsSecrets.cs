@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Engine.Plugins.Common;
+using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Sources.Files;
 
@@ -36,7 +37,7 @@ internal sealed class TlsSecrets : IDisposable
 
         if (secrets.ValueKind != JsonValueKind.Object)
         {
-            throw new SourceFailedException($"secrets must be an object with {string.Join(", ", s_keys)}, not {secrets.ValueKind}");
+            throw new SourceFailedException($"secrets must be an object with {string.Join(", ", s_keys)}, not {JsonKinds.Describe(secrets)}");
         }
 
         foreach (JsonProperty property in secrets.EnumerateObject())
