@@ -32,6 +32,12 @@ public sealed class ObjectStore
 
     public string RefsDirectory => Path.Combine(Root, "refs");
 
+    /// <summary>Which plugin files made each object (<see cref="PluginProvenance"/>).</summary>
+    public string ProvenanceDirectory => Path.Combine(Root, "provenance");
+
+    /// <summary>The folders a store keeps between builds; anything else at its top is a build's transient directory.</summary>
+    public static IReadOnlyList<string> PersistentFolders { get; } = ["objects", "provenance", "refs", "sources"];
+
     /// <summary>The persistent download cache of a source.</summary>
     public string SourceCacheDirectory(string source) => Path.Combine(Root, "sources", source);
 

@@ -18,7 +18,7 @@ public sealed class PluginProvenance(ObjectStore store)
 {
     private readonly Dictionary<string, Fingerprint> _fingerprints = new(StringComparer.Ordinal);
 
-    private string Directory => Path.Combine(store.Root, "provenance");
+    private string Directory => store.ProvenanceDirectory;
 
     /// <summary>A plugin file as it was: content digest, and the stat fields that spare rehashing it.</summary>
     private sealed record Fingerprint(string Sha256, long Size, long MtimeTicks);

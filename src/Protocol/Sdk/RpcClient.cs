@@ -125,8 +125,11 @@ public sealed class RpcClient : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or JsonException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or JsonException or OperationCanceledException
+            or InvalidOperationException)
         {
+            // InvalidOperationException: a pipe-backed stream (Nerdbank.Streams in tests) that
+            // DisposeAsync completed while a read was starting; the channel is closed either way.
             failure = e;
         }
 

@@ -150,7 +150,7 @@ public sealed class OverlayTreeTests
         Assert.Equal(Untouched(overlaid, baseId), Untouched(overlaid, treeId));
         Assert.NotEqual(Untouched(copied, baseId), Untouched(copied, treeId));
         Assert.Empty(GuardedDelete.MountPointsBelow(overlaid));
-        Assert.Equal(["objects", "refs"], Directory.GetFileSystemEntries(overlaid).Select(Path.GetFileName).Order());
+        Assert.Equal(["objects", "provenance", "refs"], Directory.GetFileSystemEntries(overlaid).Select(Path.GetFileName).Order());
     }
 
     [Fact]

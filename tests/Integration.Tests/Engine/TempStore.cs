@@ -27,10 +27,22 @@ internal sealed class TempStore : IDisposable
 
     public string[] Objects => Directory.Exists(Path.Combine(Store, "objects")) ? Directory.GetFileSystemEntries(Path.Combine(Store, "objects")).Select(p => Path.GetFileName(p)!).Order().ToArray() : [];
 
-    /// <summary>Entries of the store other than objects, refs and sources: must be empty after every build.</summary>
-    public string[] Leftovers => Directory.Exists(Store)
-        ? Directory.GetFileSystemEntries(Store).Select(p => Path.GetFileName(p)!).Where(n => n is not ("objects" or "refs" or "sources")).ToArray()
-        : [];
+    /// <summary>Entries of the store that a finished build must not leave: anything but the persistent folders, and half-written provenance records.</summary>
+    public string[] Leftovers => LeftoversOf(Store);
+
+    public static string[] LeftoversOf(string store)
+    {
+        if (!Directory.Exists(store))
+        {
+            return [];
+        }
+
+        string provenance = Path.Combine(store, "provenance");
+        var unfinished = Directory.Exists(provenance)
+            ? Directory.GetFiles(provenance).Where(f => !f.EndsWith(".json", StringComparison.Ordinal)).Select(f => "provenance/" + Path.GetFileName(f))
+            : [];
+        return [.. Directory.GetFileSystemEntries(store).Select(p => Path.GetFileName(p)!).Where(n => !ObjectStore.PersistentFolders.Contains(n)), .. unfinished];
+    }
 
     public void Dispose() => GuardedDelete.Remove(Root);
 }

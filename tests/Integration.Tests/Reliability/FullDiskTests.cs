@@ -27,7 +27,7 @@ public sealed class FullDiskTests
             Assert.Equal(1, failed.ExitCode);
             var stage = (JValue.Object)((JValue.Array)failed.Json["stages"]!).Items[0];
             Assert.Contains("No space left on device", ((JValue.String)stage["output"]!).Value, StringComparison.Ordinal);
-            string[] leftovers = Directory.GetFileSystemEntries(store).Select(p => Path.GetFileName(p)!).Where(n => n is not ("objects" or "refs")).ToArray();
+            string[] leftovers = Engine.TempStore.LeftoversOf(store).Where(n => n != "sources").ToArray();
             Assert.Empty(leftovers);
 
             Osbuild.Result next = Osbuild.Run(["--store", store, "--plugin-path", plugins, "--json", small]);
