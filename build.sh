@@ -8,6 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 configuration=${CONFIGURATION:-Release}
+if ! command -v dotnet >/dev/null 2>&1; then
+    # Under sudo, PATH is sudo's secure_path, which does not hold an SDK installed in a home directory.
+    echo "build.sh: dotnet is not on PATH ($PATH): install the .NET 10 SDK system-wide (apt, or a link in /usr/local/bin)" >&2
+    exit 1
+fi
 out=$PWD/out
 lib=$out/lib/osbuild
 

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Sets up this machine (Debian 12, as root), builds the engine, and builds the bootable Debian
-# bookworm image of samples/debian-bookworm-qcow2.json with it. Prints where the image is and the
-# qemu command that boots it. A second run reuses the store and finishes in seconds.
+# Sets up this machine (Debian 12), builds the engine, and builds the bootable Debian bookworm
+# image of samples/debian-bookworm-qcow2.json with it. Prints where the image is and the qemu
+# command that boots it. A second run reuses the store and finishes in seconds.
+# Needs root (apt-get, bubblewrap mounts, chroot): a user who is not root is asked for sudo.
 set -euo pipefail
 cd "$(dirname "$0")"
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        exec sudo --preserve-env=OSBUILD_STORE -- "$PWD/run-sample.sh" "$@"
+    fi
+    echo "run-sample.sh: needs root and sudo is not installed: run it as root (su -c $PWD/run-sample.sh)" >&2
+    exit 1
+fi
 bash ./setup.sh
 bash ./build.sh
 store=${OSBUILD_STORE:-$PWD/.osbuild}

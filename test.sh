@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test (unit and integration) against the install tree made by ./build.sh, and prints
-# one summary line "N passed, N failed, N skipped". Integration tests need root.
+# one summary line "N passed, N failed, N skipped". Integration tests need root: a user who is not
+# root is asked for sudo (without sudo, they are skipped, each saying so).
 set -uo pipefail
 cd "$(dirname "$0")"
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+    exec sudo --preserve-env=ENGINE_SAMPLE_STORE,ENGINE_STAGE_DIFF_STORE,CONFIGURATION -- "$PWD/test.sh" "$@"
+elif [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: not root and sudo is not installed: the tests that need root will be skipped (as root: su -c $PWD/test.sh)" >&2
+fi
 [ -x out/bin/osbuild ] || ./build.sh
 results=$(mktemp -d)
 trap 'rm -rf --one-file-system "$results"' EXIT

@@ -7,11 +7,14 @@ using Engine.Protocol.Sdk;
 namespace Engine.Plugins.Stages.Users;
 
 /// <summary>
-/// org.osbuild.users (plugins.md 1.21): creates (useradd) or changes (usermod) accounts with the
-/// tree's own tools through chroot, then appends SSH keys. Options count only when truthy, as in
-/// osbuild, so uid/gid 0 are ignored. Numeric uid/gid are passed as decimal text (the reference
-/// crashed on numbers; plugins.md 5.1). Debian's useradd makes no home directory unless asked,
-/// so a key for a new user needs a home that exists already.
+/// org.osbuild.users: creates (useradd) or changes (usermod) accounts with the tree's own tools
+/// through chroot, then appends SSH keys. Options count only when truthy, as in osbuild, so
+/// uid/gid 0 are ignored. Numeric uid/gid are passed as decimal text (osbuild crashed on numbers).
+/// A new user always gets <c>useradd --create-home</c>: osbuild's Fedora gets a home from
+/// <c>CREATE_HOME yes</c> in login.defs, Debian's login.defs has no such line, and without a home
+/// the user logs in with HOME=/ and a key has nowhere to go. useradd makes the home (and its
+/// missing parents) from the tree's /etc/skel, owned by the user, and leaves an existing one as
+/// it is. An existing user's home is never made: usermod only records it, as in osbuild.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class UsersStage
@@ -42,6 +45,7 @@ internal static class UsersStage
 
             if (!exists)
             {
+                arguments.Add("--create-home");
                 Add(arguments, "--uid", uid);
             }
 
@@ -115,7 +119,7 @@ internal static class UsersStage
             if (!Directory.Exists($"{tree}/{home}"))
             {
                 throw new PluginFailedException(
-                    $"home directory {home} of user '{name}' does not exist in the tree, so the SSH key cannot be added: set 'home' to an existing directory or create it first (Debian's useradd makes none)");
+                    $"home directory {home} of user '{name}' does not exist in the tree, so the SSH key cannot be added: create it in an earlier stage, or set 'home' to an existing directory (only a new user's home is created)");
             }
 
             Directory.CreateDirectory(sshDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

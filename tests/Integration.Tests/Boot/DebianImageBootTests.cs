@@ -74,8 +74,14 @@ public sealed class DebianImageBootTests
         Assert.True(root.TryGetProperty("bootable", out JsonElement bootable) && bootable.GetBoolean());
     }
 
+    /// <summary>
+    /// What a user meets in the first minute: a home directory (Debian's useradd makes none unless
+    /// told), a running system with a bus for systemctl, and sudo for the sample user.
+    /// Each check types a command whose expected answer is not in the typed text, so the echo of
+    /// the command line cannot satisfy it.
+    /// </summary>
     [Fact]
-    public void Sample_BootsInQemu_TestUserLogsInAndRunsACommand()
+    public void Sample_BootsInQemu_TestUserLogsInToAUsableSystem()
     {
         RequireImageTools();
         string image = Directory.GetFiles(OutputDirectory()).Single();
@@ -88,8 +94,27 @@ public sealed class DebianImageBootTests
         console.Type("osbuild");
         at = console.WaitFor("$ ", at, TimeSpan.FromMinutes(2));
         console.Type("echo BOOT-$((6*7)) $(cat /etc/hostname) $(findmnt -no FSTYPE /)");
+        at = console.WaitFor("BOOT-42 debian ext4", at, TimeSpan.FromMinutes(1));
 
-        console.WaitFor("BOOT-42 debian ext4", at, TimeSpan.FromMinutes(1));
+        console.Type("echo HOME-$((6*7)) $HOME $(pwd) $(stat -c %U:%G \"$HOME\") $(id -un):$(id -gn)");
+        at = console.WaitFor("HOME-42 ", at, TimeSpan.FromMinutes(1));
+        string home = console.WaitForLine(at, TimeSpan.FromMinutes(1));
+        Assert.True(home == "/home/tester /home/tester tester:tester tester:tester",
+            $"expected $HOME and the working directory /home/tester owned by tester, got '{home}' (HOME / means the home is missing)");
+
+        // --wait: under software emulation the login prompt comes before the last units have started.
+        console.Type("echo STATE-$((6*7)) $(systemctl is-system-running --wait 2>&1); systemctl --failed --plain --no-legend --no-pager; echo END-$((6*7))");
+        at = console.WaitFor("STATE-42 ", at, TimeSpan.FromMinutes(4));
+        string state = console.WaitForLine(at, TimeSpan.FromMinutes(1));
+        int end = console.WaitFor("END-42", at, TimeSpan.FromMinutes(1));
+        string failed = console.Transcript[at..end].Replace("\r", "", StringComparison.Ordinal);
+        Assert.True(state == "running", $"systemctl is-system-running answered '{state}'; failed units:\n{failed}");
+
+        // With its stderr: sudo warns on every call when the host name does not resolve.
+        console.Type("echo SUDO-$((6*7)) $(echo osbuild | sudo -S -p '' id -un 2>&1)");
+        at = console.WaitFor("SUDO-42 ", at, TimeSpan.FromMinutes(1));
+        string sudo = console.WaitForLine(at, TimeSpan.FromMinutes(1));
+        Assert.True(sudo == "root", $"sudo as tester (in group sudo) ran the command as '{sudo}'; the console showed:\n{console.Transcript[at..]}");
     }
 
     private static string Run(string file, params string[] arguments)

@@ -70,6 +70,13 @@ internal sealed class SerialConsole : IDisposable
         throw new TimeoutException($"'{text}' did not appear within {timeout.TotalSeconds} s; the console showed:\n{Tail(Transcript)}");
     }
 
+    /// <summary>The rest of the line that starts at <paramref name="from"/>, once its end has arrived, without the line end.</summary>
+    public string WaitForLine(int from, TimeSpan timeout)
+    {
+        int end = WaitFor("\n", from, timeout);
+        return Transcript[from..(end - 1)].TrimEnd('\r');
+    }
+
     public void Type(string line)
     {
         _qemu.StandardInput.Write(line + "\r");

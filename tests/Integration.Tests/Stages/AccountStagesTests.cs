@@ -55,9 +55,10 @@ public sealed class AccountStagesTests
     }
 
     [Fact]
-    public async Task Users_FixturePasswordOnly_CreatesUserWithoutHome()
+    public async Task Users_FixturePasswordOnly_CreatesDefaultHomeAsOnFedora()
     {
-        // osbuild's test/stages_tests/users/b.json; Debian's useradd makes no home without -m (HOST-NOTES).
+        // osbuild's test/stages_tests/users/b.json: on Fedora useradd makes /home/test because login.defs says
+        // CREATE_HOME yes; Debian's says nothing, and the stage must give the same result there.
         using ScratchTree tree = await BookwormTree.CopyAsync();
 
         PluginResult result = await BuiltinPlugin.RunStageAsync("org.osbuild.users", tree.Path,
@@ -65,7 +66,51 @@ public sealed class AccountStagesTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains(File.ReadAllLines(tree.Combine("etc/passwd")), line => line.StartsWith("test:x:1000:1000::/home/test:", StringComparison.Ordinal));
-        Assert.False(Directory.Exists(tree.Combine("home/test")));
+        Assert.Equal("1000:1000", await Owner(tree.Combine("home/test")));
+        Assert.Equal(tree.Read("etc/skel/.bashrc"), tree.Read("home/test/.bashrc"));
+    }
+
+    [Fact]
+    public async Task Users_NewUserWithHomeAndKey_HomeMadeFromSkelOwnedByUser()
+    {
+        // The sample's case on Debian, whose login.defs has no CREATE_HOME: the home must appear anyway,
+        // with its missing parent, so that the key has a place to go.
+        using ScratchTree tree = await BookwormTree.CopyAsync();
+        Assert.False(Directory.Exists(tree.Combine("srv/people")), "the base tree must not have the home's parent");
+        string[] skel = Directory.GetFiles(tree.Combine("etc/skel")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+        Assert.NotEmpty(skel);
+
+        PluginResult result = await BuiltinPlugin.RunStageAsync("org.osbuild.users", tree.Path,
+            """{"users": {"carol": {"uid": 2345, "home": "/srv/people/carol", "shell": "/bin/bash", "key": "ssh-ed25519 AAAA carol@example"}}}""");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string home = tree.Combine("srv/people/carol");
+        Assert.Contains("carol:x:2345:2345::/srv/people/carol:/bin/bash", File.ReadAllLines(tree.Combine("etc/passwd")));
+        Assert.Equal("2345:2345", await Owner(home));
+        Assert.Equal(skel, Directory.GetFiles(home).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
+        foreach (string file in skel)
+        {
+            Assert.Equal(tree.Read("etc/skel/" + file), tree.Read("srv/people/carol/" + file));
+            Assert.Equal("2345:2345", await Owner(Path.Combine(home, file)));
+        }
+
+        Assert.Equal("ssh-ed25519 AAAA carol@example\n", tree.Read("srv/people/carol/.ssh/authorized_keys"));
+        Assert.Equal("2345:2345", await Owner(tree.Combine("srv/people/carol/.ssh/authorized_keys")));
+        Assert.Equal("2345:2345", await Owner(tree.Combine("srv/people/carol/.ssh")));
+    }
+
+    [Fact]
+    public async Task Users_NewUserWhoseHomeExists_HomeLeftAlone()
+    {
+        using ScratchTree tree = await BookwormTree.CopyAsync();
+        tree.Write("home/dave/notes.txt", "kept\n");
+
+        PluginResult result = await BuiltinPlugin.RunStageAsync("org.osbuild.users", tree.Path, """{"users": {"dave": {"home": "/home/dave"}}}""");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(tree.Combine("home/dave")).Select(Path.GetFileName));
+        Assert.Equal("0:0", await Owner(tree.Combine("home/dave")));
+        Assert.Equal("0:0", await Owner(tree.Combine("home/dave/notes.txt")));
     }
 
     [Fact]
@@ -96,14 +141,16 @@ public sealed class AccountStagesTests
     }
 
     [Fact]
-    public async Task Users_KeyWithoutHomeDirectory_FailsSayingSo()
+    public async Task Users_KeyForExistingUserWithoutHomeDirectory_FailsSayingSo()
     {
+        // Debian's nobody has the home /nonexistent; only new users get their home made.
         using ScratchTree tree = await BookwormTree.CopyAsync();
 
-        PluginResult result = await BuiltinPlugin.RunStageAsync("org.osbuild.users", tree.Path, """{"users": {"bob": {"key": "ssh-rsa K"}}}""");
+        PluginResult result = await BuiltinPlugin.RunStageAsync("org.osbuild.users", tree.Path, """{"users": {"nobody": {"key": "ssh-rsa K"}}}""");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("home directory /home/bob of user 'bob' does not exist", result.Stderr);
+        Assert.Contains("home directory /nonexistent of user 'nobody' does not exist", result.Stderr);
+        Assert.False(Directory.Exists(tree.Combine("nonexistent")));
     }
 
     [Fact]
