@@ -65,8 +65,7 @@ public sealed class FilesSourceFixtureTests
         {
             case "invalid_checksum":
                 Assert.StartsWith($"org.osbuild.files: checksum mismatch: {checksum} {baseUrl}test/sources_tests/org.osbuild.files/data/a", message, StringComparison.Ordinal);
-                Assert.Contains("expected sha256 " + checksum["sha256:".Length..], message, StringComparison.Ordinal);
-                Assert.Contains("got 87428fc522803d31065e7bce3cf03fe475096631e5e07bbd7a0fde60c4cf25c7", message, StringComparison.Ordinal);
+                Assert.EndsWith(": the server's file has sha256:87428fc522803d31065e7bce3cf03fe475096631e5e07bbd7a0fde60c4cf25c7", message, StringComparison.Ordinal);
                 break;
             case "missing_file":
                 Assert.StartsWith($"org.osbuild.files: error downloading {baseUrl}test/sources_tests/org.osbuild.files/data/missing", message, StringComparison.Ordinal);
