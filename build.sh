@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds the host and the built-in plugins into an install tree under out/ (nothing system-wide):
-#   out/bin/osbuild                      the host's NativeAOT front end: --inspect, checks, cached builds (src/Host/Cli/ManagedHost.cs)
-#   out/libexec/osbuild/osbuild          the full host (ReadyToRun, needs the .NET runtime); the front end hands over to it
+#   out/bin/osbuild                      the host: one NativeAOT binary (no .NET runtime needed)
 #   out/lib/osbuild/osbuild-builtin      every built-in plugin, one NativeAOT multi-call binary (libc only)
 #   out/lib/osbuild/<kind>/<name>        symlink to it, named after the plugin; <name>.meta.json beside it
+#   out/lib/osbuild/osbuild-assembly-source/   runs .NET assembly sources (framework-dependent: the
+#                                        .NET runtime is needed only by users of such sources)
+#   out/share/osbuild/templates          the templates of `osbuild new`
 # out/lib/osbuild is the default --libdir of out/bin/osbuild. Safe to rerun.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,19 +18,18 @@ fi
 out=$PWD/out
 lib=$out/lib/osbuild
 
-rm -rf "$out/libexec/osbuild.new"
-dotnet publish src/Host/Engine.Host.csproj -c "$configuration" -o "$out/libexec/osbuild.new" --nologo -v quiet
-rm -rf "$out/libexec/osbuild" && mv "$out/libexec/osbuild.new" "$out/libexec/osbuild"
-# A separate intermediate tree: the two publishes of one project must not share obj/.
-dotnet publish src/Host/Engine.Host.csproj -c "$configuration" -p:NativeFrontEnd=true --artifacts-path "$out/frontend-build" \
-    -o "$out/frontend-publish" --nologo -v quiet
+# Layouts of earlier builds: a managed host in libexec/, the front end's own intermediate tree.
+rm -rf "$out/libexec" "$out/frontend-build" "$out/frontend-publish"
+dotnet publish src/Host/Engine.Host.csproj -c "$configuration" -o "$out/host-publish" --nologo -v quiet
 mkdir -p "$out/bin"
-find "$out/bin" -mindepth 1 -delete  # an older layout kept the managed host here
-install -m 0755 "$out/frontend-publish/osbuild" "$out/bin/osbuild"
+install -m 0755 "$out/host-publish/osbuild" "$out/bin/osbuild.new"
+mv -f "$out/bin/osbuild.new" "$out/bin/osbuild"
 rm -rf "$out/share/osbuild/templates" && mkdir -p "$out/share/osbuild" && cp -R templates "$out/share/osbuild/templates"  # for `osbuild new`
 dotnet publish plugins/Engine.Plugins.csproj -c "$configuration" -o "$out/plugins-publish" --nologo -v quiet
 
 mkdir -p "$lib"
+rm -rf "$lib/osbuild-assembly-source"
+dotnet publish src/AssemblySource/Engine.AssemblySource.csproj -c "$configuration" -o "$lib/osbuild-assembly-source" --nologo -v quiet
 install -m 0755 "$out/plugins-publish/osbuild-builtin" "$lib/osbuild-builtin.new"
 mv -f "$lib/osbuild-builtin.new" "$lib/osbuild-builtin"
 for kind in stages sources runners assemblers; do

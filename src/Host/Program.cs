@@ -18,7 +18,6 @@ void OnSignal(PosixSignalContext context, int exitCode)
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated));
 
-ManagedHost.CommandLine = args;
 RootCommand root = CommandLineDefinition.Create(out IReadOnlyCollection<string> longOptions);
 ParseResult parsed = root.Parse(OptionAbbreviations.Expand(args, longOptions));
 IReadOnlyList<string> usageErrors = [.. parsed.Errors.Select(e => e.Message), .. CommandLineDefinition.MisplacedOptions(parsed)];

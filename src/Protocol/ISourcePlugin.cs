@@ -4,9 +4,9 @@ namespace Engine.Protocol;
 
 /// <summary>
 /// A source written in .NET and dropped in as an assembly folder
-/// (<c>&lt;root&gt;/sources/&lt;name&gt;/&lt;name&gt;.dll</c>) instead of an executable: the host loads it
-/// in-process, in its own load context, and calls it for every <c>sources.get</c> naming it. The
-/// contract is the same as for a source program (docs/protocol.md §5), without the process.
+/// (<c>&lt;root&gt;/sources/&lt;name&gt;/&lt;name&gt;.dll</c>) instead of an executable. For every
+/// <c>sources.get</c> naming it, the host runs the engine's <c>osbuild-assembly-source</c> program,
+/// which loads the assembly in a load context of its own and calls this (docs/protocol.md §5).
 /// </summary>
 public interface ISourcePlugin
 {

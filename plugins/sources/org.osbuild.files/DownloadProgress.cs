@@ -14,7 +14,7 @@ internal sealed class DownloadProgress : IAsyncDisposable
 {
     private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(250);
 
-    private readonly RpcClient? _rpc;
+    private readonly HostConnection? _rpc;
     private readonly int _files;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -22,7 +22,7 @@ internal sealed class DownloadProgress : IAsyncDisposable
     private long _total;
     private int _filesDone;
 
-    private DownloadProgress(RpcClient? rpc, int files)
+    private DownloadProgress(HostConnection? rpc, int files)
     {
         _rpc = rpc;
         _files = files;
@@ -31,10 +31,10 @@ internal sealed class DownloadProgress : IAsyncDisposable
 
     public static DownloadProgress Start(int files)
     {
-        RpcClient? rpc;
+        HostConnection? rpc;
         try
         {
-            rpc = RpcClient.FromEnvironment();
+            rpc = HostConnection.FromEnvironment();
         }
         catch (System.Net.Sockets.SocketException)
         {
@@ -73,15 +73,11 @@ internal sealed class DownloadProgress : IAsyncDisposable
         if (now != last && _rpc is not null)
         {
             string message = string.Create(CultureInfo.InvariantCulture, $"org.osbuild.files: {now.Item3}/{_files} files");
-            try
-            {
-                await _rpc.NotifyAsync(MethodNames.Progress, new ProgressNotification(now.Item1, now.Item2, message),
-                    ProtocolJsonContext.Default.ProgressNotification, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                // Progress is a courtesy: a host that closed the channel must not fail the download.
-            }
+            // A notification: nothing waits for the host, and a host that closed the channel
+            // cannot fail the download (progress is a courtesy).
+            cancellationToken.ThrowIfCancellationRequested();
+            _rpc.Services.Progress(new ProgressNotification(now.Item1, now.Item2, message));
+            await Task.CompletedTask.ConfigureAwait(false);
         }
 
         return now;

@@ -19,10 +19,10 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
 {
     public async Task<int> RunAsync(BuildArguments arguments, CancellationToken cancellationToken)
     {
-        if (ManagedHost.MustHandOver && arguments.ReadsStandardInput)
+        if (arguments.ReadsStandardInput && !arguments.Inspect)
         {
-            // The managed host must read what we would consume; stdin cannot be read twice.
-            return ManagedHost.HandOver();
+            // Before stdin is read: entering the namespace execs this program again, which must find it unread.
+            OwnMountNamespace.Enter();
         }
 
         ManifestDocument manifest;
@@ -96,10 +96,11 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
         }
 
         var store = new ObjectStore(arguments.Store, TreeSum.Compute);
-        if (ManagedHost.MustHandOver && (arguments.NoCache || !PipelineExecutor.RunsNothing(pipeline, store)))
+        if (arguments.NoCache || !PipelineExecutor.RunsNothing(pipeline, store))
         {
-            // Nothing has been printed yet: the managed host checks everything again and reports alone.
-            return ManagedHost.HandOver();
+            // Nothing has been printed yet: after the exec the new image checks everything again
+            // (a few milliseconds) and reports alone. A fully cached build mounts nothing and stays.
+            OwnMountNamespace.Enter();
         }
 
         IBuildReporter reporter = arguments.Json

@@ -11,40 +11,32 @@ internal static partial class HostEnvironment
     public static bool IsRoot => GetEffectiveUserId() == 0;
 
     /// <summary>
-    /// The installation this binary belongs to (<c>out</c> for <c>out/bin/osbuild</c>, the native
-    /// front end, and for <c>out/libexec/osbuild/osbuild</c>, the managed host it hands over to):
-    /// the first of the binary's parent and grandparent directories that has <c>lib/osbuild</c>.
+    /// The installation this binary belongs to: the parent of its <c>bin</c> (<c>out</c> for
+    /// <c>out/bin/osbuild</c>, <c>/usr</c> for <c>/usr/bin/osbuild</c>) when it has <c>lib/osbuild</c>.
     /// Null when run from a build output directory.
     /// </summary>
     public static string? InstallPrefix()
     {
-        foreach (string up in new[] { "..", Path.Combine("..", "..") })
-        {
-            string prefix = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, up));
-            if (Directory.Exists(Path.Combine(prefix, "lib", "osbuild")))
-            {
-                return prefix;
-            }
-        }
-
-        return null;
+        string prefix = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, ".."));
+        return Directory.Exists(Path.Combine(prefix, "lib", "osbuild")) ? prefix : null;
     }
+
+    /// <summary>
+    /// The program that runs .NET assembly sources (src/AssemblySource): in the installation's
+    /// libdir, <c>lib/osbuild/osbuild-assembly-source/osbuild-assembly-source</c>.
+    /// </summary>
+    public static string AssemblySourceRunner()
+        => Path.Combine(DefaultLibDir(), "osbuild-assembly-source", "osbuild-assembly-source");
 
     /// <summary>The libdir of our installation (<c>out/lib/osbuild</c>), else osbuild's default.</summary>
     public static string DefaultLibDir()
         => InstallPrefix() is string prefix ? Path.Combine(prefix, "lib", "osbuild") : "/usr/lib/osbuild";
 
-    /// <summary>The command a user runs: the front end <c>PREFIX/bin/osbuild</c> also when the managed host runs.</summary>
+    /// <summary>The command a user runs: this binary, unless it was started as <c>dotnet osbuild.dll</c> (tests).</summary>
     public static string? UserCommand()
     {
         string? self = Environment.ProcessPath;
-        if (self is null || Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            return null;
-        }
-
-        string? frontEnd = InstallPrefix() is string prefix ? Path.Combine(prefix, "bin", "osbuild") : null;
-        return frontEnd is not null && File.Exists(frontEnd) ? frontEnd : self;
+        return self is null || Path.GetFileNameWithoutExtension(self) == "dotnet" ? null : self;
     }
 
     /// <summary>The first executable called <paramref name="name"/> on PATH, or null.</summary>

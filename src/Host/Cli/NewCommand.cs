@@ -21,7 +21,7 @@ internal static class NewCommand
         {
             kind, name, language, output, force,
         };
-        command.SetAction(result => ManagedHost.MustHandOver ? ManagedHost.HandOver() : Run(
+        command.SetAction(result => Run(
             new ScaffoldRequest(result.GetValue(kind)!, result.GetValue(name)!, result.GetValue(language)!, Path.GetFullPath(result.GetValue(output)!), result.GetValue(force)),
             search.LibDirOrDefault(result),
             Console.Out,

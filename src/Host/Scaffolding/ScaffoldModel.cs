@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -14,7 +13,6 @@ namespace Engine.Host.Scaffolding;
 /// </summary>
 internal static class ScaffoldModel
 {
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "`osbuild new` runs only in the managed host: the NativeAOT front end hands it over (Cli/ManagedHost).")]
     public static ScriptObject Create(ScaffoldRequest request, ScaffoldSettings settings, TemplateSet templates)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -45,7 +43,8 @@ internal static class ScaffoldModel
             model[key] = TemplateRenderer.FromJson(value);
         }
 
-        model.Import("sh_quote", new Func<string, string>(ShellQuoting.Quote));
+        // A delegate function, not Import(name, Delegate), which reflects over the delegate (NativeAOT).
+        model["sh_quote"] = DelegateCustomFunction.CreateFunc<string, string>(ShellQuoting.Quote);
         return model;
     }
 

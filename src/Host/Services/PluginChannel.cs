@@ -1,38 +1,31 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Engine.Host.Isolation;
 using Engine.Protocol;
+using Nerdbank.Streams;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
 
 namespace Engine.Host.Services;
 
 /// <summary>
-/// The host end of one plugin's fd 3: JSON-RPC 2.0, one UTF-8 JSON message per line, served by
-/// StreamJsonRpc. Lives exactly as long as the plugin run. A plugin that sends garbage only loses
-/// its own channel; the failure is kept and reported as the stage's failure.
+/// The host end of one plugin's fd 3: the <see cref="IHostServices"/> contract served by
+/// StreamJsonRpc, configured as the SDK's end is (<see cref="HostChannel"/>). Lives exactly as long
+/// as the plugin run. A plugin that sends garbage only loses its own channel; the failure is kept
+/// and reported as the stage's failure, quoting what the plugin wrote.
 /// </summary>
 public sealed class PluginChannel : IPluginChannel
 {
+    private static readonly RpcTargetMetadata s_contract = RpcTargetMetadata.FromShape<IHostServices>();
     private readonly JsonRpc _rpc;
     private readonly LineStartRecorder _recorder;
     private readonly Task _completion;
     private string? _failure;
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Never reached in the NativeAOT front end: it hands over to the managed host before any container runs (Cli/ManagedHost).")]
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Never reached in the NativeAOT front end: it hands over to the managed host before any container runs (Cli/ManagedHost).")]
-    private PluginChannel(Stream stream, IHostServices services, ContainerContext container)
+    private PluginChannel(Stream stream, IHostServices endpoint)
     {
-        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
-        {
-            throw new InvalidOperationException("internal error: the NativeAOT front end cannot serve a plugin channel; it must hand over to the managed host first");
-        }
-
-        var formatter = new SystemTextJsonFormatter();
         _recorder = new LineStartRecorder(stream);
-        var handler = new NewLineDelimitedMessageHandler(stream, _recorder, formatter);
-        _rpc = new JsonRpc(handler);
-        _rpc.AddLocalRpcTarget(new Target(services, container), new JsonRpcTargetOptions { DisposeOnDisconnect = false });
+        _rpc = new PlainErrorsJsonRpc(HostChannel.CreateHandler(_recorder.UsePipe()));
+        _rpc.AddLocalRpcTarget(s_contract, endpoint, new JsonRpcTargetOptions { DisposeOnDisconnect = false });
         _rpc.Disconnected += OnDisconnected;
         _rpc.StartListening();
         _completion = DrainAsync();
@@ -44,8 +37,12 @@ public sealed class PluginChannel : IPluginChannel
     /// <summary>Why the channel broke, when the plugin is to blame (garbage, not plain EOF).</summary>
     public string? Failure => _failure;
 
-    public static PluginChannel Serve(Stream stream, IHostServices services, ContainerContext container)
-        => new(stream, services, container);
+    /// <summary>Serves the services of one plugin run in <paramref name="container"/> on <paramref name="stream"/>.</summary>
+    internal static PluginChannel Serve(Stream stream, IRunServices services, ContainerContext container)
+        => new(stream, new PluginEndpoint(services, container));
+
+    /// <summary>Serves any implementation of the contract (for tests of both ends).</summary>
+    public static PluginChannel Serve(Stream stream, IHostServices endpoint) => new(stream, endpoint);
 
     // The reader finishes (Completion) before the last notifications are dispatched: wait for
     // those too, so that a final progress report is not delivered after the run has ended.
@@ -83,85 +80,25 @@ public sealed class PluginChannel : IPluginChannel
         }
     }
 
-    /// <summary>The methods of docs/protocol.md.</summary>
-    private sealed class Target(IHostServices services, ContainerContext container)
+    /// <summary>
+    /// Errors that are not the services' own (a <c>params</c> member of the wrong type, a host bug)
+    /// would reach the plugin with .NET type names and a stack trace in <c>data</c>; they get a
+    /// plain message and a protocol code instead.
+    /// </summary>
+    private sealed class PlainErrorsJsonRpc(IJsonRpcMessageHandler handler) : JsonRpc(handler)
     {
-        public ContainerContext Container => container;
-
-        [JsonRpcMethod(MethodNames.SourcesGet, UseSingleObjectParameterDeserialization = true)]
-        public Task<JsonElement> GetSourcesAsync(SourcesGetRequest request, CancellationToken cancellationToken)
+        protected override JsonRpcError.ErrorDetail CreateErrorDetails(JsonRpcRequest request, Exception exception)
         {
-            if (request is null || string.IsNullOrEmpty(request.Source) || request.Checksums is null)
+            if (exception is LocalRpcException)
             {
-                throw InvalidRequest($"{MethodNames.SourcesGet} needs {{\"source\": name, \"checksums\": [..]}}");
+                return base.CreateErrorDetails(request, exception);
             }
 
-            if (container.Plugin.Kind != Plugins.PluginKind.Stage)
-            {
-                throw new LocalRpcException($"{MethodNames.SourcesGet} is offered to stages only") { ErrorCode = (int)ErrorCodes.NotAvailable };
-            }
-
-            return services.GetSourcesAsync(request, cancellationToken);
+            Exception inner = exception.InnerException ?? exception;
+            string message = inner is JsonException json
+                ? $"{request.Method}: params{json.Path?.TrimStart('$')} does not have the type docs/protocol.md gives it"
+                : $"{request.Method} failed in the host: {inner.Message}";
+            return new JsonRpcError.ErrorDetail { Code = (JsonRpcErrorCode)(int)ErrorCodes.InvalidRequest, Message = message };
         }
-
-        [JsonRpcMethod(MethodNames.LoopAttach, UseSingleObjectParameterDeserialization = true)]
-        public LoopAttachResult AttachLoop(LoopAttachRequest request)
-        {
-            if (request is null || string.IsNullOrEmpty(request.FileName))
-            {
-                throw InvalidRequest($"{MethodNames.LoopAttach} needs {{\"filename\": path}}");
-            }
-
-            if (container.Plugin.Kind != Plugins.PluginKind.Assembler)
-            {
-                throw new LocalRpcException($"{MethodNames.LoopAttach} is offered to assemblers only") { ErrorCode = (int)ErrorCodes.NotAvailable };
-            }
-
-            return services.AttachLoop(request, container);
-        }
-
-        [JsonRpcMethod(MethodNames.LoopDetach, UseSingleObjectParameterDeserialization = true)]
-        public void DetachLoop(LoopDetachRequest request)
-        {
-            if (request is null || string.IsNullOrEmpty(request.DevName))
-            {
-                throw InvalidRequest($"{MethodNames.LoopDetach} needs {{\"devname\": name}}");
-            }
-
-            services.DetachLoop(request);
-        }
-
-        [JsonRpcMethod(MethodNames.Progress, UseSingleObjectParameterDeserialization = true)]
-        public void Progress(ProgressNotification progress)
-        {
-            if (progress is not null)
-            {
-                services.ReportProgress(progress);
-            }
-        }
-
-        [JsonRpcMethod(MethodNames.Log, UseSingleObjectParameterDeserialization = true)]
-        public void Log(LogNotification log)
-        {
-            if (log is null)
-            {
-                return;
-            }
-
-            if (!LogLevels.IsKnown(log.Level))
-            {
-                // A notification gets no error reply, so the user is told instead; a request gets both.
-                string problem = $"{container.Plugin.Name} sent a log line with level \"{log.Level}\"; the levels are {LogLevels.Listed}";
-                services.Log(new LogNotification(LogLevels.Warning, $"{problem}: {log.Message}"));
-                container.Output?.AppendLog(LogLevels.Warning, $"{problem}: {log.Message}");
-                throw new LocalRpcException(problem) { ErrorCode = (int)JsonRpcErrorCode.InvalidParams };
-            }
-
-            services.Log(log);
-            container.Output?.AppendLog(log.Level, log.Message);
-        }
-
-        private static LocalRpcException InvalidRequest(string message)
-            => new(message) { ErrorCode = (int)ErrorCodes.InvalidRequest };
     }
 }

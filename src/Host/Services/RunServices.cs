@@ -1,5 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Engine.Host.Cli;
 using Engine.Host.Isolation;
 using Engine.Host.Json;
 using Engine.Host.Pipeline;
@@ -30,8 +30,6 @@ internal sealed class RunServicesFactory(
 
     internal SourceProgramRunner SourcePrograms => sourcePrograms;
 
-    internal AssemblySourceHost AssemblySources { get; } = new();
-
     internal JValue.Object SourcesConfiguration => sourcesConfiguration;
 
     internal JValue.Object Secrets => secrets;
@@ -44,7 +42,7 @@ internal sealed class RunServicesFactory(
 /// own output directory, loop devices that are all detached when the run ends, progress and log
 /// lines passed to the reporter with the stage they came from.
 /// </summary>
-internal sealed class RunServices : IHostServices, IAsyncDisposable
+internal sealed class RunServices : IRunServices, IAsyncDisposable
 {
     private readonly RunServicesFactory _shared;
     private readonly Stage _stage;
@@ -75,27 +73,20 @@ internal sealed class RunServices : IHostServices, IAsyncDisposable
         JValue secrets = _shared.Secrets[request.Source] ?? JValue.Object.Empty;
         string cache = _shared.Store.SourceCacheDirectory(request.Source);
         string output = Path.Combine(_sourcesOutput, request.Source);
+        // A .NET assembly source runs in the engine's JIT program for them; any other source is a program.
+        string program = source.AssemblyPath is null ? source.ExecutablePath : HostEnvironment.AssemblySourceRunner();
+        string[] arguments = source.AssemblyPath is string assembly ? [assembly] : [];
         try
         {
-            JValue reply = source.AssemblyPath is not null
-                ? await _shared.AssemblySources.FetchAsync(
-                    source,
-                    new SourceArguments(ToElement(options), ToElement(secrets), cache, output, request.Checksums),
-                    cancellationToken)
-                : await _shared.SourcePrograms.RunAsync(source.ExecutablePath, request.Source, options, secrets, cache, output, request.Checksums,
-                    new SourceChannelServices(request.Source, ReportProgress, Log), cancellationToken);
-            return ToElement(reply);
+            JValue reply = await _shared.SourcePrograms.RunAsync(program, request.Source, options, secrets, cache, output, request.Checksums,
+                new SourceChannelServices(request.Source, ReportProgress, Log), cancellationToken, arguments);
+            return JsonDocument.Parse(PythonJson.Compact(reply)).RootElement.Clone();
         }
         catch (SourceFailedException e)
         {
             throw new LocalRpcException(e.Message) { ErrorCode = (int)ErrorCodes.SourceFailed };
         }
     }
-
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Never reached in the NativeAOT front end: it hands over to the managed host before any container runs (Cli/ManagedHost).")]
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Never reached in the NativeAOT front end: it hands over to the managed host before any container runs (Cli/ManagedHost).")]
-    private static JsonElement ToElement(JValue value)
-        => JsonSerializer.SerializeToElement(Plugins.JValueConversion.ToJsonNode(value));
 
     public LoopAttachResult AttachLoop(LoopAttachRequest request, ContainerContext container)
     {

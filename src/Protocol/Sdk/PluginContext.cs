@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StreamJsonRpc;
 
 namespace Engine.Protocol.Sdk;
 
@@ -9,12 +10,12 @@ namespace Engine.Protocol.Sdk;
 /// </summary>
 public sealed class PluginContext : IAsyncDisposable
 {
-    private readonly Func<RpcClient?> _connect;
-    private RpcClient? _rpc;
+    private readonly Func<HostConnection?> _connect;
+    private HostConnection? _connection;
     private bool _connected;
 
     /// <summary>Creates a context for the given arguments and channel factory.</summary>
-    public PluginContext(string name, PluginArguments arguments, Func<RpcClient?> connect)
+    public PluginContext(string name, PluginArguments arguments, Func<HostConnection?> connect)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(arguments);
@@ -42,54 +43,18 @@ public sealed class PluginContext : IAsyncDisposable
     /// <summary>Path under which source <paramref name="source"/> placed its files.</summary>
     public string SourceDirectory(string source) => Path.Combine(Arguments.Sources ?? "/run/osbuild/sources", source);
 
-    private RpcClient Rpc
+    private IHostServices Host
     {
         get
         {
-            if (!_connected)
+            if (!HasChannel)
             {
-                _rpc = _connect();
-                _connected = true;
+                throw new PluginFailedException(
+                    $"{Name}: the host offers no RPC channel ({ProtocolConstants.RpcFdEnvironmentVariable} is not set); run the plugin through the osbuild host");
             }
 
-            return _rpc ?? throw new PluginFailedException(
-                $"{Name}: the host offers no RPC channel ({ProtocolConstants.RpcFdEnvironmentVariable} is not set); run the plugin through the osbuild host");
+            return _connection!.Services;
         }
-    }
-
-    /// <summary>Asks the host to fetch <paramref name="checksums"/> through <paramref name="source"/>.</summary>
-    /// <returns>The source's reply (an object for org.osbuild.files, an array of repos for org.osbuild.dnf).</returns>
-    /// <exception cref="RpcErrorException">The source failed; the message is the source's.</exception>
-    public Task<JsonElement> GetSourcesAsync(string source, IReadOnlyList<string> checksums, CancellationToken cancellationToken)
-        => Rpc.InvokeAsync(MethodNames.SourcesGet, new SourcesGetRequest(source, checksums), ProtocolJsonContext.Default.SourcesGetRequest, cancellationToken);
-
-    /// <summary>Binds a loop device to <paramref name="request"/>'s file (assemblers only).</summary>
-    /// <exception cref="RpcErrorException">No device could be attached.</exception>
-    public async Task<LoopAttachResult> AttachLoopAsync(LoopAttachRequest request, CancellationToken cancellationToken)
-    {
-        JsonElement result = await Rpc.InvokeAsync(MethodNames.LoopAttach, request, ProtocolJsonContext.Default.LoopAttachRequest, cancellationToken).ConfigureAwait(false);
-        return result.Deserialize(ProtocolJsonContext.Default.LoopAttachResult)
-            ?? throw new IOException($"{MethodNames.LoopAttach}: the host sent an empty result");
-    }
-
-    /// <summary>Detaches a device obtained from <see cref="AttachLoopAsync"/>.</summary>
-    public Task DetachLoopAsync(string devName, CancellationToken cancellationToken)
-        => Rpc.InvokeAsync(MethodNames.LoopDetach, new LoopDetachRequest(devName), ProtocolJsonContext.Default.LoopDetachRequest, cancellationToken);
-
-    /// <summary>Reports progress; silently dropped when the host gave no channel.</summary>
-    public Task ReportProgressAsync(long current, long total, string? message, CancellationToken cancellationToken)
-        => TryNotifyAsync(MethodNames.Progress, new ProgressNotification(current, total, message), ProtocolJsonContext.Default.ProgressNotification, cancellationToken);
-
-    /// <summary>Sends a structured log line; printed to stderr when the host gave no channel.</summary>
-    public Task LogAsync(string level, string message, CancellationToken cancellationToken)
-    {
-        if (!HasChannel)
-        {
-            Console.Error.WriteLine($"{level}: {message}");
-            return Task.CompletedTask;
-        }
-
-        return TryNotifyAsync(MethodNames.Log, new LogNotification(level, message), ProtocolJsonContext.Default.LogNotification, cancellationToken);
     }
 
     private bool HasChannel
@@ -98,23 +63,88 @@ public sealed class PluginContext : IAsyncDisposable
         {
             if (!_connected)
             {
-                _rpc = _connect();
+                _connection = _connect();
                 _connected = true;
             }
 
-            return _rpc is not null;
+            return _connection is not null;
         }
     }
 
-    private Task TryNotifyAsync<T>(string method, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
-        => HasChannel ? _rpc!.NotifyAsync(method, value, typeInfo, cancellationToken) : Task.CompletedTask;
+    /// <summary>Asks the host to fetch <paramref name="checksums"/> through <paramref name="source"/>.</summary>
+    /// <returns>The source's reply (an object for org.osbuild.files, an array of repos for org.osbuild.dnf).</returns>
+    /// <exception cref="RpcErrorException">The source failed; the message is the source's.</exception>
+    public Task<JsonElement> GetSourcesAsync(string source, IReadOnlyList<string> checksums, CancellationToken cancellationToken)
+        => CallAsync(MethodNames.SourcesGet, () => Host.SourcesGetAsync(new SourcesGetRequest(source, checksums), cancellationToken));
+
+    /// <summary>Binds a loop device to <paramref name="request"/>'s file (assemblers only).</summary>
+    /// <exception cref="RpcErrorException">No device could be attached.</exception>
+    public Task<LoopAttachResult> AttachLoopAsync(LoopAttachRequest request, CancellationToken cancellationToken)
+        => CallAsync(MethodNames.LoopAttach, () => Host.LoopAttachAsync(request, cancellationToken));
+
+    /// <summary>Detaches a device obtained from <see cref="AttachLoopAsync"/>.</summary>
+    /// <exception cref="RpcErrorException">The device could not be detached.</exception>
+    public Task DetachLoopAsync(string devName, CancellationToken cancellationToken)
+        => CallAsync(MethodNames.LoopDetach, async () =>
+        {
+            await Host.LoopDetachAsync(new LoopDetachRequest(devName), cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    /// <summary>Reports progress; silently dropped when the host gave no channel.</summary>
+    public Task ReportProgressAsync(long current, long total, string? message, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (HasChannel)
+        {
+            _connection!.Services.Progress(new ProgressNotification(current, total, message));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Sends a structured log line; printed to stderr when the host gave no channel.</summary>
+    public Task LogAsync(string level, string message, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (HasChannel)
+        {
+            _connection!.Services.Log(new LogNotification(level, message));
+        }
+        else
+        {
+            Console.Error.WriteLine($"{level}: {message}");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Runs a request; the host's JSON-RPC error becomes <see cref="RpcErrorException"/> naming the
+    /// method, and a channel the host closed becomes <see cref="IOException"/>.
+    /// </summary>
+    private static async Task<T> CallAsync<T>(string method, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (RemoteInvocationException e)
+        {
+            throw new RpcErrorException(e.ErrorCode, method, e.Message);
+        }
+        catch (ConnectionLostException e)
+        {
+            throw new IOException($"{method}: the host closed the RPC channel (fd 3)", e);
+        }
+    }
 
     /// <summary>Closes the channel if it was opened.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_rpc is not null)
+        if (_connection is not null)
         {
-            await _rpc.DisposeAsync().ConfigureAwait(false);
+            await _connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

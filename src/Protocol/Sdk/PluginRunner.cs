@@ -11,10 +11,10 @@ public static class PluginRunner
 {
     /// <summary>Runs <paramref name="body"/> and returns the process exit status.</summary>
     public static int Run(string name, Func<PluginContext, CancellationToken, Task> body)
-        => Run(name, Console.OpenStandardInput(), RpcClient.FromEnvironment, body);
+        => Run(name, Console.OpenStandardInput(), HostConnection.FromEnvironment, body);
 
     /// <summary>Runs <paramref name="body"/> with explicit stdin and channel (for tests and multi-call hosts).</summary>
-    public static int Run(string name, Stream stdin, Func<RpcClient?> connect, Func<PluginContext, CancellationToken, Task> body)
+    public static int Run(string name, Stream stdin, Func<HostConnection?> connect, Func<PluginContext, CancellationToken, Task> body)
     {
         ArgumentNullException.ThrowIfNull(stdin);
         ArgumentNullException.ThrowIfNull(body);

@@ -16,7 +16,7 @@ namespace Engine.Host.Services.Sources;
 /// refuses <c>sources.get</c> and <c>loop.attach</c> by the plugin kind in <see cref="Context"/>;
 /// this class refuses them as well, so that it is safe on its own.
 /// </summary>
-internal sealed class SourceChannelServices : IHostServices
+internal sealed class SourceChannelServices : IRunServices
 {
     private readonly string _sourceName;
     private readonly Action<ProgressNotification>? _progress;

@@ -47,10 +47,11 @@ internal sealed class SourceProcess : IAsyncDisposable
     /// <summary>Completes with how the program ended.</summary>
     public Task<ProcessExit> Exited => _process.Exited;
 
-    /// <summary>Starts <paramref name="executablePath"/> with no arguments (argv[0] is the path, as the
-    /// multi-call plugin binary needs).</summary>
+    /// <summary>Starts <paramref name="executablePath"/> (argv[0] is the path, as the multi-call plugin
+    /// binary needs) with <paramref name="arguments"/> (none for a sources program; the assembly for
+    /// osbuild-assembly-source).</summary>
     /// <exception cref="NativeException">The program cannot be run (missing, not executable, bad interpreter).</exception>
-    public static SourceProcess Start(string executablePath)
+    public static SourceProcess Start(string executablePath, IReadOnlyList<string>? arguments = null)
     {
         var owned = new List<IDisposable>();
         SpawnedProcess? process = null;
@@ -71,7 +72,7 @@ internal sealed class SourceProcess : IAsyncDisposable
 
             process = SpawnedProcess.Start(
                 executablePath,
-                [executablePath],
+                [executablePath, .. arguments ?? []],
                 Environment(),
                 [(stdinRead, 0), (stdoutWrite, 1), (stderrWrite, 2), (programEnd, ProtocolConstants.RpcFd)],
                 ownProcessGroup: true);

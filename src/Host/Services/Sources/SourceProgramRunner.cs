@@ -61,6 +61,7 @@ internal sealed class SourceProgramRunner
     /// <param name="channelServices">Receives the program's progress and log notifications from fd 3;
     /// null drops them (the program still gets fd 3).</param>
     /// <param name="cancellationToken">Kills the program's process tree.</param>
+    /// <param name="arguments">Arguments after argv[0]; sources programs get none.</param>
     /// <returns>The reply: <c>{}</c> for org.osbuild.files, an array of repos for org.osbuild.dnf.</returns>
     /// <exception cref="SourceFailedException">The program failed, replied with an error or with something
     /// that is not JSON, or wrote something on fd 3 that is not JSON-RPC.</exception>
@@ -74,7 +75,8 @@ internal sealed class SourceProgramRunner
         string outputDir,
         IReadOnlyList<string> checksums,
         SourceChannelServices? channelServices,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyList<string>? arguments = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(executablePath);
         ArgumentException.ThrowIfNullOrEmpty(sourceName);
@@ -96,7 +98,7 @@ internal sealed class SourceProgramRunner
         SourceProcess process;
         try
         {
-            process = SourceProcess.Start(executablePath);
+            process = SourceProcess.Start(executablePath, arguments);
         }
         catch (NativeException e)
         {

@@ -4,8 +4,12 @@ using Engine.Protocol;
 
 namespace Engine.Host.Services;
 
-/// <summary>What the host offers one plugin run over fd 3. Implemented per run by the pipeline executor.</summary>
-public interface IHostServices
+/// <summary>
+/// What one plugin run may ask of the host, in the host's own terms (a loop device needs the
+/// container it goes into). <see cref="PluginEndpoint"/> serves the wire contract
+/// (<see cref="IHostServices"/>) on top of it: checks, kinds, and the run's output.
+/// </summary>
+public interface IRunServices
 {
     /// <summary>Fetches content through a source; the result is the source's reply.</summary>
     /// <exception cref="StreamJsonRpc.LocalRpcException">The source failed or is unknown.</exception>
