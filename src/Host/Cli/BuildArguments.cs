@@ -13,7 +13,10 @@ internal sealed record BuildArguments(
     IReadOnlyList<string> PluginPaths,
     bool Inspect,
     TimeSpan? Timeout,
-    bool NoCache = false)
+    bool NoCache = false,
+    bool Check = false,
+    string? Monitor = null,
+    int MonitorFd = 2)
 {
     /// <summary>True when an input comes from standard input (<c>-</c>), which can be read only once.</summary>
     public bool ReadsStandardInput => new[] { Manifest, BuildEnv, Sources, Secrets }.Contains("-");

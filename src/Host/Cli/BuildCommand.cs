@@ -19,7 +19,7 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
 {
     public async Task<int> RunAsync(BuildArguments arguments, CancellationToken cancellationToken)
     {
-        if (arguments.ReadsStandardInput && !arguments.Inspect)
+        if (arguments.ReadsStandardInput && !arguments.Inspect && !arguments.Check)
         {
             // Before stdin is read: entering the namespace execs this program again, which must find it unread.
             OwnMountNamespace.Enter();
@@ -82,6 +82,18 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
             return ExitCodes.InvalidInput;
         }
 
+        if (arguments.Monitor is not null && !File.Exists($"/proc/self/fd/{arguments.MonitorFd}"))
+        {
+            stderr.WriteLine($"error: --monitor-fd {arguments.MonitorFd} is not an open file descriptor of osbuild; open it in the calling program (for example `osbuild --monitor {MonitorReporter.Name} --monitor-fd 3 MANIFEST 3>events.json-seq`)");
+            return ExitCodes.InvalidInput;
+        }
+
+        if (arguments.Check)
+        {
+            stdout.WriteLine($"{manifest.FileName}: no problems found ({pipeline.SelfAndBuilds().Sum(p => p.Stages.Length + (p.Assembler is null ? 0 : 1))} stages and assemblers checked)");
+            return ExitCodes.Success;
+        }
+
         if (!HostEnvironment.IsRoot)
         {
             stderr.WriteLine("error: building needs root (mounts, containers, loop devices); run with sudo. `--inspect` works without root.");
@@ -103,9 +115,12 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
             OwnMountNamespace.Enter();
         }
 
-        IBuildReporter reporter = arguments.Json
+        IBuildReporter display = arguments.Json
             ? new SilentReporter(stderr)
             : new InteractiveReporter(stdout, stderr, !Console.IsErrorRedirected);
+        using MonitorReporter? monitor = arguments.Monitor is null ? null : MonitorReporter.OnDescriptor(arguments.MonitorFd);
+        IBuildReporter reporter = monitor is null ? display : new ReporterGroup([display, monitor]);
+        reporter.Started(pipeline);
         foreach (string warning in validator.Warnings)
         {
             reporter.Warning(warning);

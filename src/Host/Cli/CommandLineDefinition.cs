@@ -26,11 +26,15 @@ internal static class CommandLineDefinition
         var inspect = new Option<bool>("--inspect") { Description = "print the manifest's canonical description with every id, and build nothing (no root needed)" };
         var timeout = new Option<double?>("--timeout") { Description = "kill a stage or assembler that runs longer than this many seconds", HelpName = "SECONDS" };
         var noCache = new Option<bool>("--no-cache") { Description = "build every tree and output again instead of reusing the store's (the results are committed as usual)" };
+        var check = new Option<bool>("--check") { Description = "check the manifest, its options against every plugin's schema, and the plugins, then stop (exit 0, or 2 with every problem); no root needed" };
+        var monitor = new Option<string?>("--monitor") { Description = $"machine-readable events of the build: {MonitorReporter.Name} (JSON records, docs/monitor.md)", HelpName = "NAME" };
+        monitor.AcceptOnlyFromAmong(MonitorReporter.Name);
+        var monitorFd = new Option<int>("--monitor-fd") { Description = "file descriptor the monitor writes to", DefaultValueFactory = _ => 2, HelpName = "FD" };
         var search = new PluginSearchOptions();
 
         var root = new RootCommand("Build operating system images from pipeline manifests (osbuild-compatible).")
         {
-            manifest, buildEnv, store, sources, secrets, search.LibDir, checkpoint, json, search.PluginPath, inspect, timeout, noCache,
+            manifest, buildEnv, store, sources, secrets, search.LibDir, checkpoint, json, search.PluginPath, inspect, check, timeout, noCache, monitor, monitorFd,
         };
         root.SetAction((result, cancellationToken) =>
         {
@@ -46,7 +50,10 @@ internal static class CommandLineDefinition
                 result.GetValue(search.PluginPath) ?? [],
                 result.GetValue(inspect),
                 result.GetValue(timeout) is double seconds ? TimeSpan.FromSeconds(seconds) : null,
-                result.GetValue(noCache));
+                result.GetValue(noCache),
+                result.GetValue(check),
+                result.GetValue(monitor),
+                result.GetValue(monitorFd));
             return new BuildCommand(Console.In, Console.Out, Console.Error).RunAsync(arguments, cancellationToken);
         });
 

@@ -7,6 +7,11 @@ namespace Engine.Host.Pipeline;
 /// <summary>What the user sees while a build runs: interactive text, or nothing in --json mode.</summary>
 public interface IBuildReporter
 {
+    /// <summary>The build begins: everything was checked, the first container is about to start (or none is needed).</summary>
+    void Started(Pipeline pipeline)
+    {
+    }
+
     /// <summary>A stage or the assembler is about to run.</summary>
     void StageStarting(Stage stage, bool isAssembler, int position, int count);
 
