@@ -138,15 +138,15 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
                 NoCache: arguments.NoCache),
             reporter);
 
-        JValue.Object result = await executor.RunAsync(pipeline, cancellationToken);
+        PipelineResult result = await executor.RunAsync(pipeline, cancellationToken);
         reporter.Finished(result, pipeline);
         if (arguments.Json)
         {
-            stdout.Write(PythonJson.Compact(result) + "\n");
+            stdout.Write(result.ToJson() + "\n");
         }
 
         stdout.Flush();
-        return result["success"] is JValue.Bool { Value: true } ? ExitCodes.Success : ExitCodes.BuildFailed;
+        return result.Success ? ExitCodes.Success : ExitCodes.BuildFailed;
     }
 
     private JValue.Object ReadObject(string path, string expected)

@@ -99,12 +99,12 @@ internal sealed class InteractiveReporter(TextWriter stdout, TextWriter stderr, 
         }
     }
 
-    public void Finished(JValue.Object result, Pipeline.Pipeline pipeline)
+    public void Finished(PipelineResult result, Pipeline.Pipeline pipeline)
     {
         lock (_lock)
         {
             CloseProgressLine();
-            if (result["success"] is JValue.Bool { Value: true })
+            if (result.Success)
             {
                 stdout.Write($"tree id: {pipeline.TreeId ?? "None"}\noutput id: {pipeline.OutputId ?? "None"}\n");
             }
@@ -151,7 +151,7 @@ internal sealed class SilentReporter(TextWriter stderr) : IBuildReporter
 
     public void Note(string message) => stderr.WriteLine($"note: {message}");
 
-    public void Finished(JValue.Object result, Pipeline.Pipeline pipeline)
+    public void Finished(PipelineResult result, Pipeline.Pipeline pipeline)
     {
     }
 }

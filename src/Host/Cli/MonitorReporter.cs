@@ -94,14 +94,14 @@ internal sealed class MonitorReporter : IBuildReporter, IDisposable
 
     public void Error(string message) => Message("error", message);
 
-    public void Finished(JValue.Object result, Pipeline.Pipeline pipeline)
+    public void Finished(PipelineResult result, Pipeline.Pipeline pipeline)
         => Write("build.finished", w =>
         {
-            w.WriteBoolean("success", result["success"] is JValue.Bool { Value: true });
+            w.WriteBoolean("success", result.Success);
             w.WritePropertyName("result");
 
             // The result object exactly as --json prints it (osbuild's keys in osbuild's order).
-            w.WriteRawValue(PythonJson.Compact(result), skipInputValidation: true);
+            w.WriteRawValue(result.ToJson(), skipInputValidation: true);
         });
 
     public void Dispose() => _output.Dispose();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Engine.Host.Plugins;
+using Engine.Protocol;
 
 namespace Engine.Host.Cli;
 

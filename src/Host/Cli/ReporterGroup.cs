@@ -24,7 +24,7 @@ internal sealed class ReporterGroup(IReadOnlyList<IBuildReporter> reporters) : I
 
     public void Error(string message) => Each(r => r.Error(message));
 
-    public void Finished(JValue.Object result, Pipeline.Pipeline pipeline) => Each(r => r.Finished(result, pipeline));
+    public void Finished(PipelineResult result, Pipeline.Pipeline pipeline) => Each(r => r.Finished(result, pipeline));
 
     private void Each(Action<IBuildReporter> action)
     {

@@ -32,5 +32,5 @@ public interface IBuildReporter
     void Error(string message);
 
     /// <summary>The build ended; <paramref name="result"/> is osbuild's result object.</summary>
-    void Finished(JValue.Object result, Pipeline pipeline);
+    void Finished(PipelineResult result, Pipeline pipeline);
 }

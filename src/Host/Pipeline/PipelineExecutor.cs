@@ -1,9 +1,11 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using Engine.Host.Isolation;
 using Engine.Host.Json;
 using Engine.Host.Plugins;
 using Engine.Host.Services;
 using Engine.Host.Store;
+using Engine.Protocol;
 
 namespace Engine.Host.Pipeline;
 
@@ -25,16 +27,15 @@ internal sealed class PipelineExecutor(
 
     private readonly PluginProvenance _provenance = new(store);
 
-    public async Task<JValue.Object> RunAsync(Pipeline pipeline, CancellationToken cancellationToken)
+    public async Task<PipelineResult> RunAsync(Pipeline pipeline, CancellationToken cancellationToken)
     {
-        var result = new List<(string, JValue)>();
+        PipelineResult? build = null;
         if (pipeline.Build is not null)
         {
-            JValue.Object buildResult = await RunAsync(pipeline.Build, cancellationToken);
-            result.Add(("build", buildResult));
-            if (buildResult["success"] is not JValue.Bool { Value: true })
+            build = await RunAsync(pipeline.Build, cancellationToken);
+            if (!build.Success)
             {
-                return Finish(result, success: false);
+                return new PipelineResult(build, null, null, null, null, Success: false);
             }
         }
 
@@ -43,27 +44,30 @@ internal sealed class PipelineExecutor(
             ? BuildRoot.Host
             : new BuildRoot(emptyRoot?.Path ?? ObjectPath(pipeline.Build.TreeId!), IsHost: false);
 
+        ImmutableArray<StageResult>? stages = null;
+        string? treeId = null;
         if (!pipeline.Stages.IsEmpty)
         {
-            string treeId = pipeline.TreeId!;
-            if (IsCached(treeId))
+            if (IsCached(pipeline.TreeId))
             {
-                NoteChangedPlugins("tree", treeId, TreePlugins(pipeline, pipeline.Stages.Length));
+                NoteChangedPlugins("tree", pipeline.TreeId!, TreePlugins(pipeline, pipeline.Stages.Length));
             }
             else
             {
-                var stageResults = new List<JValue>();
-                bool ok = await RunStagesAsync(pipeline, buildRoot, stageResults, cancellationToken);
-                result.Add(("stages", new JValue.Array([.. stageResults])));
+                var ran = ImmutableArray.CreateBuilder<StageResult>();
+                bool ok = await RunStagesAsync(pipeline, buildRoot, ran, cancellationToken);
+                stages = ran.ToImmutable();
                 if (!ok)
                 {
-                    return Finish(result, success: false);
+                    return new PipelineResult(build, stages, null, null, null, Success: false);
                 }
             }
 
-            result.Add(("tree_id", new JValue.String(treeId)));
+            treeId = pipeline.TreeId;
         }
 
+        StageResult? assemblerResult = null;
+        string? outputId = null;
         if (pipeline.Assembler is Stage assembler)
         {
             if (IsCached(assembler.Id))
@@ -72,18 +76,17 @@ internal sealed class PipelineExecutor(
             }
             else
             {
-                JValue.Object assemblerResult = await RunAssemblerAsync(pipeline, assembler, buildRoot, cancellationToken);
-                result.Add(("assembler", assemblerResult));
-                if (assemblerResult["success"] is not JValue.Bool { Value: true })
+                assemblerResult = await RunAssemblerAsync(pipeline, assembler, buildRoot, cancellationToken);
+                if (!assemblerResult.Success)
                 {
-                    return Finish(result, success: false);
+                    return new PipelineResult(build, stages, treeId, assemblerResult, null, Success: false);
                 }
             }
 
-            result.Add(("output_id", new JValue.String(assembler.Id)));
+            outputId = assembler.Id;
         }
 
-        return Finish(result, success: true);
+        return new PipelineResult(build, stages, treeId, assemblerResult, outputId, Success: true);
     }
 
     /// <summary>
@@ -116,7 +119,7 @@ internal sealed class PipelineExecutor(
         }
     }
 
-    private async Task<bool> RunStagesAsync(Pipeline pipeline, BuildRoot buildRoot, List<JValue> stageResults, CancellationToken cancellationToken)
+    private async Task<bool> RunStagesAsync(Pipeline pipeline, BuildRoot buildRoot, ImmutableArray<StageResult>.Builder stageResults, CancellationToken cancellationToken)
     {
         int baseIndex = -1;
         for (int i = pipeline.Stages.Length - 1; i >= 0; i--)
@@ -144,9 +147,9 @@ internal sealed class PipelineExecutor(
                 new(tree.Path, ContainerPaths.Tree, ReadOnly: false),
                 new(sourcesOutput.Path, ContainerPaths.Sources, ReadOnly: true),
             ];
-            JValue.Object stageResult = await RunPluginAsync(pipeline, stage, PluginKind.Stage, buildRoot, arguments, mounts, sourcesOutput.Path, i, pipeline.Stages.Length, cancellationToken);
+            StageResult stageResult = await RunPluginAsync(pipeline, stage, PluginKind.Stage, buildRoot, arguments, mounts, sourcesOutput.Path, i, pipeline.Stages.Length, cancellationToken);
             stageResults.Add(stageResult);
-            if (stageResult["success"] is not JValue.Bool { Value: true })
+            if (!stageResult.Success)
             {
                 return false;
             }
@@ -164,7 +167,7 @@ internal sealed class PipelineExecutor(
         return true;
     }
 
-    private async Task<JValue.Object> RunAssemblerAsync(Pipeline pipeline, Stage assembler, BuildRoot buildRoot, CancellationToken cancellationToken)
+    private async Task<StageResult> RunAssemblerAsync(Pipeline pipeline, Stage assembler, BuildRoot buildRoot, CancellationToken cancellationToken)
     {
         using TempDirectory? emptyTree = pipeline.TreeId is null ? store.CreateTemporary() : null;
         string tree = emptyTree?.Path ?? ObjectPath(pipeline.TreeId!);
@@ -181,8 +184,8 @@ internal sealed class PipelineExecutor(
             new(tree, ContainerPaths.Tree, ReadOnly: true),
             new(output, ContainerPaths.Output, ReadOnly: false),
         ];
-        JValue.Object result = await RunPluginAsync(pipeline, assembler, PluginKind.Assembler, buildRoot, arguments, mounts, null, 0, 1, cancellationToken);
-        if (result["success"] is JValue.Bool { Value: true })
+        StageResult result = await RunPluginAsync(pipeline, assembler, PluginKind.Assembler, buildRoot, arguments, mounts, null, 0, 1, cancellationToken);
+        if (result.Success)
         {
             store.Commit(output, assembler.Id, cancellationToken);
             _provenance.Record(assembler.Id, OutputPlugins(pipeline, assembler));
@@ -191,7 +194,7 @@ internal sealed class PipelineExecutor(
         return result;
     }
 
-    private async Task<JValue.Object> RunPluginAsync(
+    private async Task<StageResult> RunPluginAsync(
         Pipeline pipeline, Stage stage, string kind, BuildRoot buildRoot, string arguments,
         IReadOnlyList<ContainerMount> mounts, string? sourcesOutput, int position, int count, CancellationToken cancellationToken)
     {
@@ -212,19 +215,8 @@ internal sealed class PipelineExecutor(
 
         reporter.StageFinished(stage, run.Success, run.Exit, watch.Elapsed);
         string output = run.Failure is null ? run.Output : run.Output + (run.Output.EndsWith('\n') || run.Output.Length == 0 ? "" : "\n") + "error: " + run.Failure + "\n";
-        return JValue.Object.From(
-            ("name", new JValue.String(stage.Name)),
-            ("id", new JValue.String(stage.Id)),
-            ("options", stage.Options),
-            ("success", run.Success ? JValue.Bool.True : JValue.Bool.False),
-            ("output", settings.CaptureOutput ? new JValue.String(output) : JValue.Null.Instance));
+        return new StageResult(stage.Name, stage.Id, stage.Options, run.Success, settings.CaptureOutput ? output : null);
     }
 
     private string ObjectPath(string id) => store.ObjectPath(id);
-
-    private static JValue.Object Finish(List<(string, JValue)> members, bool success)
-    {
-        members.Add(("success", success ? JValue.Bool.True : JValue.Bool.False));
-        return JValue.Object.From([.. members]);
-    }
 }

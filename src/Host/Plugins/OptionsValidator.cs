@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Engine.Host.Manifest;
+using Engine.Protocol;
 using Json.Schema;
 using Pipe = Engine.Host.Pipeline.Pipeline;
 

@@ -1,3 +1,4 @@
+using Engine.Protocol;
 namespace Engine.Host.Plugins;
 
 /// <summary>

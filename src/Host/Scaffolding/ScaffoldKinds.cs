@@ -1,4 +1,5 @@
 using Engine.Host.Plugins;
+using Engine.Protocol;
 
 namespace Engine.Host.Scaffolding;
 

@@ -1,4 +1,5 @@
 using Engine.Host.Plugins;
+using Engine.Protocol;
 using Engine.Tests.Shared;
 
 namespace Engine.Host.Tests.Plugins;

@@ -133,7 +133,7 @@ internal sealed class RunnerSandbox : IDisposable
                 }
                 else if (info.Exists || Directory.Exists(info.FullName))
                 {
-                    arguments.AddRange(["--symlink", global::Engine.Host.Isolation.ContainerPaths.BuildRootEtc + "/" + entry, "/etc/" + entry]);
+                    arguments.AddRange(["--symlink", global::Engine.Protocol.ContainerPaths.BuildRootEtc + "/" + entry, "/etc/" + entry]);
                 }
             }
         }
@@ -145,7 +145,7 @@ internal sealed class RunnerSandbox : IDisposable
         ]);
         if (_bindBuildRootEtc)
         {
-            arguments.AddRange(["--ro-bind", Path.Join(_buildRoot, "etc"), global::Engine.Host.Isolation.ContainerPaths.BuildRootEtc]);
+            arguments.AddRange(["--ro-bind", Path.Join(_buildRoot, "etc"), global::Engine.Protocol.ContainerPaths.BuildRootEtc]);
         }
 
         arguments.AddRange([

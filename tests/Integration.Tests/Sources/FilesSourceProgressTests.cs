@@ -165,7 +165,7 @@ public sealed class FilesSourceProgressTests
         {
         }
 
-        public void Finished(JValue.Object result, Host.Pipeline.Pipeline pipeline)
+        public void Finished(PipelineResult result, Host.Pipeline.Pipeline pipeline)
         {
         }
     }
