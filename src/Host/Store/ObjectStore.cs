@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Engine.Native;
 
 namespace Engine.Host.Store;
 
@@ -82,7 +83,7 @@ public sealed class ObjectStore
         using TempDirectory link = CreateTemporary();
         string linkPath = Path.Combine(link.Path, "link");
         File.CreateSymbolicLink(linkPath, "../objects/" + treeSum);
-        Native.RenameNative.Rename(linkPath, RefPath(id));
+        Entries.Rename(linkPath, RefPath(id));
     }
 
     /// <summary>The object directory that the ref <paramref name="id"/> points at.</summary>
