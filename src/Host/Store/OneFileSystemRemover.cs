@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Engine.Native;
 using Microsoft.Win32.SafeHandles;
@@ -96,7 +95,11 @@ internal static class OneFileSystemRemover
 
             if (depth >= MaxDepth)
             {
-                RemoveWithRm(childPath, errors);
+                if (FileTool.Run("rm", ["-rf", "--one-file-system", "--", childPath], CancellationToken.None) is string rmErrors)
+                {
+                    errors.Add(rmErrors);
+                }
+
                 continue;
             }
 
@@ -122,21 +125,6 @@ internal static class OneFileSystemRemover
         if (errno != 0 && errno != Errno.ENOENT)
         {
             errors.Add($"{path}: {Marshal.GetPInvokeErrorMessage(errno)}");
-        }
-    }
-
-    private static void RemoveWithRm(string path, List<string> errors)
-    {
-        using var rm = Process.Start(new ProcessStartInfo("rm", ["-rf", "--one-file-system", "--", path])
-        {
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new IOException($"cannot start rm to delete {path}");
-        string output = rm.StandardError.ReadToEnd();
-        rm.WaitForExit();
-        if (rm.ExitCode != 0)
-        {
-            errors.Add(output.Trim());
         }
     }
 }

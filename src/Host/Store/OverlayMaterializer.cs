@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Engine.Native;
 using Microsoft.Win32.SafeHandles;
@@ -73,7 +72,7 @@ internal static class OverlayMaterializer
             byte[] source = inUpper ? Join(roots.Upper, childRelative)
                 : lowerDirectory is not null ? Join(lowerDirectory, name)
                 : throw new IOException($"{Text(Join(roots.Merged, childRelative))} is in neither layer of the overlay");
-            Link(source, Join(roots.Destination, childRelative));
+            Link(source, Join(roots.Destination, childRelative), cancellationToken);
         }
 
         CopyMetadata(mergedPath, destinationPath);
@@ -115,26 +114,16 @@ internal static class OverlayMaterializer
         }
     }
 
-    private static void Link(byte[] source, byte[] destination)
+    private static void Link(byte[] source, byte[] destination, CancellationToken cancellationToken)
     {
         int errno = Entries.TryLink(Z(source), Z(destination));
-        if (errno == 0)
+        if (errno == Errno.EMLINK)
         {
-            return;
+            ObjectStore.Copy(Text(source), Text(destination), cancellationToken);
         }
-
-        if (errno != Errno.EMLINK)
+        else if (errno != 0)
         {
             Errno.Throw("link", $"{Text(source)} -> {Text(destination)}", errno);
-        }
-
-        using var cp = Process.Start(new ProcessStartInfo("cp", ["-a", "--reflink=auto", "--", Text(source), Text(destination)]) { RedirectStandardError = true })
-            ?? throw new IOException($"cannot start cp to copy {Text(source)}");
-        string errors = cp.StandardError.ReadToEnd();
-        cp.WaitForExit();
-        if (cp.ExitCode != 0)
-        {
-            throw new IOException($"copying {Text(source)} (at its hard link limit) failed: {errors.Trim()}");
         }
     }
 
