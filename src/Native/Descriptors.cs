@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Tmds.Linux;
 
 namespace Engine.Native;
 
@@ -11,10 +11,7 @@ public static unsafe class Descriptors
     public static (SafeFileHandle Read, SafeFileHandle Write) Pipe()
     {
         int* fds = stackalloc int[2];
-        if (PosixSpawn.pipe2(fds, PosixSpawn.O_CLOEXEC) != 0)
-        {
-            throw new NativeException("pipe2", "a log pipe", Marshal.GetLastPInvokeError());
-        }
+        Errno.Check(LibC.pipe2(fds, LibC.O_CLOEXEC), "pipe2", "a log pipe");
 
         return (new SafeFileHandle(fds[0], ownsHandle: true), new SafeFileHandle(fds[1], ownsHandle: true));
     }
@@ -25,19 +22,15 @@ public static unsafe class Descriptors
     /// </summary>
     public static bool TrySetCloseOnExec(int fd)
     {
-        const int F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
-        int flags = PosixSpawn.fcntl(fd, F_GETFD, 0);
-        return flags >= 0 && PosixSpawn.fcntl(fd, F_SETFD, flags | FD_CLOEXEC) == 0;
+        int flags = LibC.fcntl(fd, LibC.F_GETFD);
+        return flags >= 0 && LibC.fcntl(fd, LibC.F_SETFD, flags | LibC.FD_CLOEXEC) == 0;
     }
 
     /// <summary>A connected AF_UNIX stream socket pair: (host end, plugin end).</summary>
     public static (SafeSocketHandle Host, SafeSocketHandle Plugin) SocketPair()
     {
         int* fds = stackalloc int[2];
-        if (PosixSpawn.socketpair(PosixSpawn.AF_UNIX, PosixSpawn.SOCK_STREAM | PosixSpawn.SOCK_CLOEXEC, 0, fds) != 0)
-        {
-            throw new NativeException("socketpair", "the RPC channel", Marshal.GetLastPInvokeError());
-        }
+        Errno.Check(LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, fds), "socketpair", "the RPC channel");
 
         return (new SafeSocketHandle(fds[0], ownsHandle: true), new SafeSocketHandle(fds[1], ownsHandle: true));
     }

@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 namespace Engine.Native;
 
 /// <summary>
-/// glibc's posix_spawn family. .NET's Process cannot hand a child any descriptor beyond 0-2
-/// (HOST-NOTES.md), but the container needs the RPC socket as fd 3; posix_spawn's file actions
-/// place it there without forking managed code.
+/// glibc's posix_spawn family and waitpid, which Tmds.LibC does not declare. .NET's Process cannot
+/// hand a child any descriptor beyond 0-2, but the container needs the RPC socket as fd 3;
+/// posix_spawn's file actions place it there without forking managed code.
 /// </summary>
 public static unsafe partial class PosixSpawn
 {
@@ -19,65 +19,40 @@ public static unsafe partial class PosixSpawn
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport(LibraryNames.Libc, SetLastError = true)]
     public static partial int posix_spawn_file_actions_init(void* actions);
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport(LibraryNames.Libc, SetLastError = true)]
     public static partial int posix_spawn_file_actions_destroy(void* actions);
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport(LibraryNames.Libc, SetLastError = true)]
     public static partial int posix_spawn_file_actions_adddup2(void* actions, int fd, int newFd);
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport(LibraryNames.Libc, SetLastError = true)]
     public static partial int posix_spawnattr_init(void* attr);
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport(LibraryNames.Libc, SetLastError = true)]
     public static partial int posix_spawnattr_destroy(void* attr);
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport(LibraryNames.Libc, SetLastError = true)]
     public static partial int posix_spawnattr_setflags(void* attr, short flags);
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport(LibraryNames.Libc, SetLastError = true)]
     public static partial int posix_spawnattr_setpgroup(void* attr, int pgroup);
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport(LibraryNames.Libc, SetLastError = true)]
     public static partial int posix_spawnattr_setsigmask(void* attr, void* sigmask);
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport(LibraryNames.Libc, SetLastError = true)]
     public static partial int posix_spawnattr_setsigdefault(void* attr, void* sigdefault);
 
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int sigemptyset(void* set);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int sigfillset(void* set);
-
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport(LibraryNames.Libc, SetLastError = true)]
     public static partial int posix_spawn(out int pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport(LibraryNames.Libc, SetLastError = true)]
     public static partial int waitpid(int pid, out int status, int options);
 
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int kill(int pid, int signal);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int pipe2(int* fds, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int socketpair(int domain, int type, int protocol, int* fds);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int close(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int fcntl(int fd, int command, int argument);
-
-    public const int O_CLOEXEC = 0x80000;
-    public const int AF_UNIX = 1;
-    public const int SOCK_STREAM = 1;
-    public const int SOCK_CLOEXEC = 0x80000;
+    /// <summary>Signals for <see cref="SpawnedProcess.Signal"/> and <see cref="SpawnedProcess.SignalGroup"/>.</summary>
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
-    public const int EINTR = 4;
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Tmds.Linux;
 
 namespace Engine.Native;
 
@@ -93,9 +94,9 @@ public sealed unsafe class SpawnedProcess
                 Check(PosixSpawn.posix_spawn_file_actions_adddup2(actions, (int)handle.DangerousGetHandle(), childFd), "posix_spawn_file_actions_adddup2", path);
             }
 
-            PosixSpawn.sigemptyset(sigset);
+            LibC.sigemptyset((sigset_t*)sigset);
             Check(PosixSpawn.posix_spawnattr_setsigmask(attr, sigset), "posix_spawnattr_setsigmask", path);
-            PosixSpawn.sigfillset(sigset);
+            LibC.sigfillset((sigset_t*)sigset);
             Check(PosixSpawn.posix_spawnattr_setsigdefault(attr, sigset), "posix_spawnattr_setsigdefault", path);
             short flags = PosixSpawn.POSIX_SPAWN_SETSIGMASK | PosixSpawn.POSIX_SPAWN_SETSIGDEF;
             if (ownProcessGroup)
@@ -112,7 +113,7 @@ public sealed unsafe class SpawnedProcess
             int error = PosixSpawn.posix_spawn(out int pid, pathPtr, actions, attr, argvPtr, envPtr);
             if (error != 0)
             {
-                throw new NativeException("posix_spawn", path, error);
+                Errno.Throw("posix_spawn", path, error);
             }
 
             return pid;
@@ -141,7 +142,7 @@ public sealed unsafe class SpawnedProcess
     {
         if (!_exit.Task.IsCompleted)
         {
-            PosixSpawn.kill(Pid, signal);
+            LibC.kill(Pid, signal);
         }
     }
 
@@ -158,7 +159,7 @@ public sealed unsafe class SpawnedProcess
             throw new InvalidOperationException($"process {Pid} was not started with a process group of its own; use Signal");
         }
 
-        PosixSpawn.kill(-Pid, signal);
+        LibC.kill(-Pid, signal);
     }
 
     private static ProcessExit WaitForExit(int pid)
@@ -171,19 +172,20 @@ public sealed unsafe class SpawnedProcess
                 return ProcessExit.FromWaitStatus(status);
             }
 
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != PosixSpawn.EINTR)
+            int errno = Errno.Last;
+            if (errno != LibC.EINTR)
             {
-                throw new NativeException("waitpid", $"process {pid}", errno);
+                Errno.Throw("waitpid", $"process {pid}", errno);
             }
         }
     }
 
+    /// <summary>The posix_spawn calls return the error number instead of setting errno.</summary>
     private static void Check(int error, string call, string subject)
     {
         if (error != 0)
         {
-            throw new NativeException(call, subject, error);
+            Errno.Throw(call, subject, error);
         }
     }
 

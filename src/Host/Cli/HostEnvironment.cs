@@ -1,14 +1,11 @@
-using System.Runtime.InteropServices;
+using Engine.Native;
 
 namespace Engine.Host.Cli;
 
 /// <summary>Facts about the machine the command runs on.</summary>
-internal static partial class HostEnvironment
+internal static class HostEnvironment
 {
-    [LibraryImport("libc", EntryPoint = "geteuid")]
-    private static partial uint GetEffectiveUserId();
-
-    public static bool IsRoot => GetEffectiveUserId() == 0;
+    public static bool IsRoot => Users.IsRoot;
 
     /// <summary>
     /// The installation this binary belongs to: the parent of its <c>bin</c> (<c>out</c> for

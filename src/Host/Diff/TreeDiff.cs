@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Engine.Host.Json;
-using Engine.Host.Native;
 using Engine.Native;
 using Microsoft.Win32.SafeHandles;
 
@@ -23,8 +22,8 @@ public static class TreeDiff
     {
         ArgumentException.ThrowIfNullOrEmpty(before);
         ArgumentException.ThrowIfNullOrEmpty(after);
-        using SafeFileHandle root1 = FileSystemNative.OpenDirectory(before);
-        using SafeFileHandle root2 = FileSystemNative.OpenDirectory(after);
+        using SafeFileHandle root1 = Directories.Open(before);
+        using SafeFileHandle root2 = Directories.Open(after);
         using var walker = new Walker();
         walker.Diff(root1, root2, before, after);
         return walker.ToReport();
@@ -50,8 +49,8 @@ public static class TreeDiff
             // Like the reference: the roots' labels are read through /proc/self/fd/<fd> itself, the
             // roots' modes are compared but the walk always descends.
             CompareSelinux(root1, root2, null, "/");
-            FileSystemNative.FileStatus status1 = Stat(root1, Dot, before);
-            FileSystemNative.FileStatus status2 = Stat(root2, Dot, after);
+            FileStatus status1 = Stat(root1, Dot, before);
+            FileStatus status2 = Stat(root2, Dot, after);
             CompareStatus(status1, status2, "/");
             Walk(root1, root2, "/", before);
         }
@@ -72,11 +71,11 @@ public static class TreeDiff
         private void Walk(SafeFileHandle directory1, SafeFileHandle directory2, string path, string pathForErrors)
         {
             var common = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var entry in FileSystemNative.ReadDirectory(directory1, _directoryBuffer, pathForErrors))
+            foreach (var entry in Directories.ReadEntries(directory1, _directoryBuffer, pathForErrors))
             {
                 string entryPath = Join(path, entry.Name);
-                int errno = FileSystemNative.TryStatAt(directory2, entry.NameWithNul, out var status2);
-                if (errno == FileSystemNative.ENOENT)
+                int errno = FileStatus.TryGetAt(directory2, entry.NameWithNul, out var status2);
+                if (errno == Errno.ENOENT)
                 {
                     _deleted.Add(new JValue.String(entryPath));
                     if (IsDirectory(directory1, entry))
@@ -112,7 +111,7 @@ public static class TreeDiff
                 else if (status1.IsDirectory)
                 {
                     // Directories that cannot be opened are skipped silently, as by the reference.
-                    if (FileSystemNative.TryOpenAt(directory1, entry.NameWithNul, FileSystemNative.OpenDirectoryFlags, out SafeFileHandle child1) != 0)
+                    if (Files.TryOpenAt(directory1, entry.NameWithNul, Directories.OpenAtFlags, out SafeFileHandle child1) != 0)
                     {
                         child1.Dispose();
                         continue;
@@ -120,7 +119,7 @@ public static class TreeDiff
 
                     using (child1)
                     {
-                        if (FileSystemNative.TryOpenAt(directory2, entry.NameWithNul, FileSystemNative.OpenDirectoryFlags, out SafeFileHandle child2) != 0)
+                        if (Files.TryOpenAt(directory2, entry.NameWithNul, Directories.OpenAtFlags, out SafeFileHandle child2) != 0)
                         {
                             child2.Dispose();
                             continue;
@@ -134,7 +133,7 @@ public static class TreeDiff
                 }
             }
 
-            foreach (var entry in FileSystemNative.ReadDirectory(directory2, _directoryBuffer, pathForErrors))
+            foreach (var entry in Directories.ReadEntries(directory2, _directoryBuffer, pathForErrors))
             {
                 if (common.Contains(entry.Name))
                 {
@@ -151,9 +150,9 @@ public static class TreeDiff
         }
 
         /// <summary>Appends every path below a directory entry, pre-order, in directory order.</summary>
-        private void ListDescendants(SafeFileHandle parent, FileSystemNative.DirectoryEntry entry, string path, List<JValue> into, string pathForErrors)
+        private void ListDescendants(SafeFileHandle parent, DirectoryEntry entry, string path, List<JValue> into, string pathForErrors)
         {
-            if (FileSystemNative.TryOpenAt(parent, entry.NameWithNul, FileSystemNative.OpenDirectoryFlags, out SafeFileHandle directory) != 0)
+            if (Files.TryOpenAt(parent, entry.NameWithNul, Directories.OpenAtFlags, out SafeFileHandle directory) != 0)
             {
                 directory.Dispose();
                 return;
@@ -162,7 +161,7 @@ public static class TreeDiff
             using (directory)
             {
                 string directoryForErrors = Path.Join(pathForErrors, entry.Name);
-                foreach (var child in FileSystemNative.ReadDirectory(directory, _directoryBuffer, directoryForErrors))
+                foreach (var child in Directories.ReadEntries(directory, _directoryBuffer, directoryForErrors))
                 {
                     string childPath = Join(path, child.Name);
                     into.Add(new JValue.String(childPath));
@@ -174,7 +173,7 @@ public static class TreeDiff
             }
         }
 
-        private bool CompareStatus(FileSystemNative.FileStatus status1, FileSystemNative.FileStatus status2, string path)
+        private bool CompareStatus(FileStatus status1, FileStatus status2, string path)
         {
             if (status1.Mode != status2.Mode)
             {
@@ -198,39 +197,39 @@ public static class TreeDiff
         private void CompareSelinux(SafeFileHandle directory1, SafeFileHandle directory2, byte[]? nameWithNul, string path)
         {
             // Any failure on either side (no label, no xattr support) means "nothing to compare".
-            if (FileSystemNative.TryGetSelinuxLabelAt(directory1, nameWithNul, out byte[] raw1) != 0
-                || FileSystemNative.TryGetSelinuxLabelAt(directory2, nameWithNul, out byte[] raw2) != 0)
+            if (SelinuxLabels.TryGetAt(directory1, nameWithNul, out byte[] raw1) != 0
+                || SelinuxLabels.TryGetAt(directory2, nameWithNul, out byte[] raw2) != 0)
             {
                 return;
             }
 
             // The reference decodes strictly and would crash on invalid UTF-8; we escape such bytes instead.
-            string label1 = FileSystemNative.DecodeFileName(raw1);
-            string label2 = FileSystemNative.DecodeFileName(raw2);
+            string label1 = FileNames.Decode(raw1);
+            string label2 = FileNames.Decode(raw2);
             if (!string.Equals(label1, label2, StringComparison.Ordinal))
             {
                 Record(path, "selinux", new JValue.String(label1.Trim('\n', '\0')), new JValue.String(label2.Trim('\n', '\0')));
             }
         }
 
-        private void CompareTargets(SafeFileHandle directory1, SafeFileHandle directory2, FileSystemNative.DirectoryEntry entry, string path)
+        private void CompareTargets(SafeFileHandle directory1, SafeFileHandle directory2, DirectoryEntry entry, string path)
         {
-            if (FileSystemNative.TryReadLinkAt(directory1, entry.NameWithNul, out byte[] target1) != 0
-                || FileSystemNative.TryReadLinkAt(directory2, entry.NameWithNul, out byte[] target2) != 0)
+            if (Files.TryReadLinkAt(directory1, entry.NameWithNul, out byte[] target1) != 0
+                || Files.TryReadLinkAt(directory2, entry.NameWithNul, out byte[] target2) != 0)
             {
                 return;
             }
 
             if (!target1.AsSpan().SequenceEqual(target2))
             {
-                Record(path, "symlink", new JValue.String(FileSystemNative.DecodeFileName(target1)), new JValue.String(FileSystemNative.DecodeFileName(target2)));
+                Record(path, "symlink", new JValue.String(FileNames.Decode(target1)), new JValue.String(FileNames.Decode(target2)));
             }
         }
 
-        private void CompareContents(SafeFileHandle directory1, SafeFileHandle directory2, FileSystemNative.DirectoryEntry entry, string path, string pathForErrors)
+        private void CompareContents(SafeFileHandle directory1, SafeFileHandle directory2, DirectoryEntry entry, string path, string pathForErrors)
         {
             // Files that cannot be opened are skipped silently, as by the reference.
-            if (FileSystemNative.TryOpenAt(directory1, entry.NameWithNul, FileSystemNative.OpenFileFlags, out SafeFileHandle file1) != 0)
+            if (Files.TryOpenAt(directory1, entry.NameWithNul, Files.OpenAtFlags, out SafeFileHandle file1) != 0)
             {
                 file1.Dispose();
                 return;
@@ -238,7 +237,7 @@ public static class TreeDiff
 
             using (file1)
             {
-                if (FileSystemNative.TryOpenAt(directory2, entry.NameWithNul, FileSystemNative.OpenFileFlags, out SafeFileHandle file2) != 0)
+                if (Files.TryOpenAt(directory2, entry.NameWithNul, Files.OpenAtFlags, out SafeFileHandle file2) != 0)
                 {
                     file2.Dispose();
                     return;
@@ -259,21 +258,23 @@ public static class TreeDiff
 
         private string HashFile(SafeFileHandle file, string pathForErrors)
         {
-            while (true)
+            try
             {
-                int count = FileSystemNative.Read(file, _readBuffer);
-                if (count == 0)
+                while (true)
                 {
-                    return "sha256:" + Convert.ToHexStringLower(_hash.GetHashAndReset());
-                }
+                    int count = Files.Read(file, _readBuffer, pathForErrors);
+                    if (count == 0)
+                    {
+                        return "sha256:" + Convert.ToHexStringLower(_hash.GetHashAndReset());
+                    }
 
-                if (count < 0)
-                {
-                    _hash.GetHashAndReset();
-                    throw new NativeException("read", pathForErrors, -count);
+                    _hash.AppendData(_readBuffer, 0, count);
                 }
-
-                _hash.AppendData(_readBuffer, 0, count);
+            }
+            catch (NativeException)
+            {
+                _hash.GetHashAndReset();
+                throw;
             }
         }
 
@@ -290,20 +291,20 @@ public static class TreeDiff
             _differences[index].Kinds.Add(KeyValuePair.Create(kind, (JValue)new JValue.Array([before, after])));
         }
 
-        private static bool IsDirectory(SafeFileHandle directory, FileSystemNative.DirectoryEntry entry)
+        private static bool IsDirectory(SafeFileHandle directory, DirectoryEntry entry)
         {
-            if (entry.Type != FileSystemNative.DT_UNKNOWN)
+            if (!entry.IsTypeUnknown)
             {
-                return entry.Type == FileSystemNative.DT_DIR;
+                return entry.IsDirectory;
             }
 
             // Some file systems leave d_type unset; Python's DirEntry.is_dir then falls back to lstat.
-            return FileSystemNative.TryStatAt(directory, entry.NameWithNul, out var status) == 0 && status.IsDirectory;
+            return FileStatus.TryGetAt(directory, entry.NameWithNul, out var status) == 0 && status.IsDirectory;
         }
 
-        private static FileSystemNative.FileStatus Stat(SafeFileHandle directory, byte[] nameWithNul, string pathForErrors)
+        private static FileStatus Stat(SafeFileHandle directory, byte[] nameWithNul, string pathForErrors)
         {
-            int errno = FileSystemNative.TryStatAt(directory, nameWithNul, out var status);
+            int errno = FileStatus.TryGetAt(directory, nameWithNul, out var status);
             return errno == 0 ? status : throw new NativeException("lstat", pathForErrors, errno);
         }
 

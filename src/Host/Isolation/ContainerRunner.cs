@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Engine.Host.Native;
 using Engine.Native;
 using Engine.Host.Plugins;
 using Engine.Host.Store;

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Engine.Native;
 
 namespace Engine.Host.Isolation;
 
@@ -6,14 +6,9 @@ namespace Engine.Host.Isolation;
 /// The container's /dev: a directory on the host with the usual character devices, bound into the
 /// container, so that the loop service can add block device nodes to it while a plugin runs.
 /// </summary>
-public static partial class DevDirectory
+public static class DevDirectory
 {
-    [LibraryImport("libc", EntryPoint = "mknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Mknod(string path, uint mode, ulong dev);
-
-    private const uint S_IFCHR = 0x2000;
-
-    private static readonly (string Name, uint Major, uint Minor, uint Mode)[] s_nodes =
+    private static readonly (string Name, uint Major, uint Minor, ushort Mode)[] s_nodes =
     [
         ("null", 1, 3, 0x1b6), ("zero", 1, 5, 0x1b6), ("full", 1, 7, 0x1b6),
         ("random", 1, 8, 0x1b6), ("urandom", 1, 9, 0x1b6), ("tty", 5, 0, 0x1b6),
@@ -25,15 +20,12 @@ public static partial class DevDirectory
         foreach (var (name, major, minor, mode) in s_nodes)
         {
             string node = Path.Combine(path, name);
-            ulong dev = ((ulong)major << 8) | minor;
-            if (Mknod(node, S_IFCHR | mode, dev) != 0)
+            // Made with exactly this mode whatever the umask: every user in the container uses them.
+            int errno = DeviceNodes.TryMakeCharacterNode(node, mode, DeviceNodes.MakeDev(major, minor));
+            if (errno != 0)
             {
-                int errno = Marshal.GetLastPInvokeError();
-                throw new IOException($"cannot create the container device node {node}: {Marshal.GetPInvokeErrorMessage(errno)}; the store must be on a file system that allows device nodes (not mounted nodev)");
+                Errno.Throw("mknod", $"the container device node {node}", errno, "the store must be on a file system that allows device nodes (not mounted nodev)");
             }
-
-            // mknod honours the umask; the nodes must be usable by every user in the container.
-            File.SetUnixFileMode(node, (UnixFileMode)mode);
         }
 
         File.CreateSymbolicLink(Path.Combine(path, "fd"), "/proc/self/fd");

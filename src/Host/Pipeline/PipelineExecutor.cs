@@ -23,8 +23,6 @@ internal sealed class PipelineExecutor(
     BuildSettings settings,
     IBuildReporter reporter)
 {
-    private static readonly UnixFileMode TreeMode = (UnixFileMode)0x1ed; // 0755, what osbuild's new() gives a tree
-
     private readonly PluginProvenance _provenance = new(store);
 
     public async Task<PipelineResult> RunAsync(Pipeline pipeline, CancellationToken cancellationToken)
@@ -173,8 +171,7 @@ internal sealed class PipelineExecutor(
         string tree = emptyTree?.Path ?? ObjectPath(pipeline.TreeId!);
         using TempDirectory workspace = store.CreateTemporary();
         string output = Path.Combine(workspace.Path, "tree");
-        Directory.CreateDirectory(output, TreeMode);
-        File.SetUnixFileMode(output, TreeMode);
+        TreeDirectory.Create(output);
         string arguments = PythonJson.Compact(JValue.Object.From(
             ("tree", new JValue.String(ContainerPaths.Tree)),
             ("options", assembler.Options),

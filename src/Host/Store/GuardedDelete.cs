@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Engine.Native;
 
 namespace Engine.Host.Store;
 
@@ -11,13 +11,8 @@ namespace Engine.Host.Store;
 /// The second check matters: <c>--one-file-system</c> compares device numbers, so it does cross into a bind mount of a
 /// directory on the same file system (pinned by GuardedDeleteTests.SameFileSystemBind_RmAlone_CrossesIt).
 /// </summary>
-public static partial class GuardedDelete
+public static class GuardedDelete
 {
-    private const int MNT_DETACH = 2;
-
-    [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Umount2(string target, int flags);
-
     /// <summary>Unmounts everything at or below <paramref name="path"/>, then deletes it.</summary>
     /// <exception cref="IOException">Something could not be removed; the message names it.</exception>
     public static void Remove(string path)
@@ -51,15 +46,11 @@ public static partial class GuardedDelete
         string full = Path.GetFullPath(path).TrimEnd('/');
         foreach (string mountPoint in MountPointsBelow(full).OrderByDescending(m => m.Length))
         {
-            if (Umount2(mountPoint, MNT_DETACH) != 0)
+            // EINVAL and ENOENT: no longer a mount point, or gone with a mount above it that was detached first.
+            int errno = Mounts.TryUnmount(mountPoint, Mounts.MNT_DETACH);
+            if (errno is not (0 or Errno.EINVAL or Errno.ENOENT))
             {
-                int errno = Marshal.GetLastPInvokeError();
-                const int EINVAL = 22;
-                const int ENOENT = 2;
-                if (errno != EINVAL && errno != ENOENT)
-                {
-                    throw new IOException($"could not unmount {mountPoint} before deleting {full}: {Marshal.GetPInvokeErrorMessage(errno)}");
-                }
+                Errno.Throw("umount2", mountPoint, errno, $"it must be unmounted before {full} is deleted; unmount it by hand (umount -R {full})");
             }
         }
     }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Engine.Native;
 
 namespace Engine.Host.Store;
 
@@ -51,7 +51,7 @@ public sealed class ObjectStore
 
     /// <summary>Fills the empty directory <paramref name="destination"/> with a copy of the tree of <paramref name="id"/>.</summary>
     public void CopyTree(string id, string destination, CancellationToken cancellationToken)
-        => CopyDirectory(RefPath(id) + "/.", destination, cancellationToken);
+        => Copy(RefPath(id) + "/.", destination, cancellationToken);
 
     /// <summary>
     /// Commits <paramref name="treeDirectory"/> under <paramref name="id"/> by moving it into
@@ -82,7 +82,7 @@ public sealed class ObjectStore
         using TempDirectory link = CreateTemporary();
         string linkPath = Path.Combine(link.Path, "link");
         File.CreateSymbolicLink(linkPath, "../objects/" + treeSum);
-        Native.RenameNative.Rename(linkPath, RefPath(id));
+        Entries.Rename(linkPath, RefPath(id));
     }
 
     /// <summary>The object directory that the ref <paramref name="id"/> points at.</summary>
@@ -95,34 +95,20 @@ public sealed class ObjectStore
         using TempDirectory temporary = CreateTemporary();
         string copy = Path.Combine(temporary.Path, "tree");
         Directory.CreateDirectory(copy);
-        CopyDirectory(treeDirectory + "/.", copy, cancellationToken);
+        Copy(treeDirectory + "/.", copy, cancellationToken);
         return Commit(copy, id, cancellationToken);
     }
 
-    private static void CopyDirectory(string source, string destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>cp -a --reflink=auto</c>: a file or a directory tree with owners, modes, times, links and
+    /// attributes, sharing extents where the file system can.
+    /// </summary>
+    /// <exception cref="IOException">cp failed; the message has its error output.</exception>
+    internal static void Copy(string source, string destination, CancellationToken cancellationToken)
     {
-        using var cp = Process.Start(new ProcessStartInfo("cp", ["--reflink=auto", "-a", "--", source, destination])
+        if (FileTool.Run("cp", ["--reflink=auto", "-a", "--", source, destination], cancellationToken) is string errors)
         {
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new IOException($"cannot start cp to copy {source}");
-        using CancellationTokenRegistration registration = cancellationToken.Register(() =>
-        {
-            try
-            {
-                cp.Kill();
-            }
-            catch (InvalidOperationException)
-            {
-                // already exited
-            }
-        });
-        string errors = cp.StandardError.ReadToEnd();
-        cp.WaitForExit();
-        cancellationToken.ThrowIfCancellationRequested();
-        if (cp.ExitCode != 0)
-        {
-            throw new IOException($"copying {source} to {destination} failed: {errors.Trim()}");
+            throw new IOException($"copying {source} to {destination} failed: {errors}");
         }
     }
 }

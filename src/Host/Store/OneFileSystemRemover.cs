@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Engine.Host.Native;
+using Engine.Native;
 using Microsoft.Win32.SafeHandles;
-using Tmds.Linux;
 
 namespace Engine.Host.Store;
 
@@ -17,13 +15,11 @@ namespace Engine.Host.Store;
 /// Callers check the mount table first (<see cref="GuardedDelete"/>): like rm, this compares device
 /// numbers, which a bind mount from the same file system does not change.
 /// </summary>
-internal static unsafe class OneFileSystemRemover
+internal static class OneFileSystemRemover
 {
     /// <summary>Levels walked with open directory fds; a tree deeper than this is unusual enough to pay for rm.</summary>
     public const int MaxDepth = 128;
 
-    private const int ENOENT = 2;
-    private const uint StatxType = 0x1;
     private const int ReportedErrors = 5;
 
     /// <summary>Removes <paramref name="full"/> (an absolute path) and everything below it on its file system.</summary>
@@ -31,41 +27,33 @@ internal static unsafe class OneFileSystemRemover
     public static void Remove(string full)
     {
         var errors = new List<string>();
-        byte[] pathZ = FileSystemNative.NulTerminated(full);
-        fixed (byte* path = pathZ)
+        byte[] pathZ = FileNames.NulTerminated(full);
+        int errno = FileStatus.TryGet(pathZ, out FileStatus top);
+        if (errno == Errno.ENOENT)
         {
-            if (!TryStatx(LibC.AT_FDCWD, path, out statx top))
+            return;
+        }
+
+        if (errno != 0)
+        {
+            Errno.Throw("lstat", full, errno);
+        }
+
+        if (top.IsDirectory)
+        {
+            errno = Directories.TryOpenNoFollow(pathZ, out SafeFileHandle directory);
+            using (directory)
             {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno != ENOENT)
+                if (errno != 0)
                 {
-                    throw new IOException($"could not delete {full}: {Marshal.GetPInvokeErrorMessage(errno)}");
+                    Errno.Throw("open", full, errno);
                 }
 
-                return;
-            }
-
-            if ((top.stx_mode & FileSystemNative.S_IFMT) == FileSystemNative.S_IFDIR)
-            {
-                int fd = LibC.open(path, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
-                if (fd < 0)
-                {
-                    throw new IOException($"could not delete {full}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-                }
-
-                using (var directory = new SafeFileHandle(fd, ownsHandle: true))
-                {
-                    RemoveContents(directory, full, top.stx_dev_major, top.stx_dev_minor, depth: 1, errors);
-                }
-
-                Unlink(LibC.AT_FDCWD, path, LibC.AT_REMOVEDIR, full, errors);
-            }
-            else
-            {
-                Unlink(LibC.AT_FDCWD, path, 0, full, errors);
+                RemoveContents(directory, full, top, depth: 1, errors);
             }
         }
 
+        AddError(errors, full, Entries.TryRemove(pathZ, top.IsDirectory));
         if (errors.Count > 0)
         {
             string more = errors.Count > ReportedErrors ? $" (and {errors.Count - ReportedErrors} more)" : "";
@@ -73,106 +61,70 @@ internal static unsafe class OneFileSystemRemover
         }
     }
 
-    private static void RemoveContents(SafeFileHandle directory, string directoryPath, uint devMajor, uint devMinor, int depth, List<string> errors)
+    private static void RemoveContents(SafeFileHandle directory, string directoryPath, in FileStatus top, int depth, List<string> errors)
     {
-        int fd = (int)directory.DangerousGetHandle();
         byte[] scratch = new byte[32 * 1024];
-        foreach (FileSystemNative.DirectoryEntry entry in FileSystemNative.ReadDirectory(directory, scratch, directoryPath))
+        foreach (DirectoryEntry entry in Directories.ReadEntries(directory, scratch, directoryPath))
         {
             string childPath = directoryPath + "/" + entry.Name;
-            fixed (byte* name = entry.NameWithNul)
+            bool isDirectory = entry.IsDirectory;
+            FileStatus status = default;
+            if (isDirectory || entry.IsTypeUnknown)
             {
-                bool isDirectory = entry.Type == FileSystemNative.DT_DIR;
-                statx status = default;
-                if (isDirectory || entry.Type == FileSystemNative.DT_UNKNOWN)
+                int statError = FileStatus.TryGetAt(directory, entry.NameWithNul, out status);
+                if (statError != 0)
                 {
-                    if (!TryStatx(fd, name, out status))
-                    {
-                        AddError(errors, childPath, Marshal.GetLastPInvokeError());
-                        continue;
-                    }
-
-                    isDirectory = (status.stx_mode & FileSystemNative.S_IFMT) == FileSystemNative.S_IFDIR;
-                }
-
-                if (!isDirectory)
-                {
-                    Unlink(fd, name, 0, childPath, errors);
+                    AddError(errors, childPath, statError);
                     continue;
                 }
 
-                if (status.stx_dev_major != devMajor || status.stx_dev_minor != devMinor)
+                isDirectory = status.IsDirectory;
+            }
+
+            if (!isDirectory)
+            {
+                AddError(errors, childPath, Entries.TryRemoveAt(directory, entry.NameWithNul, directory: false));
+                continue;
+            }
+
+            if (!status.SameDevice(top))
+            {
+                errors.Add($"{childPath} is on another file system (a mount?), not entered");
+                continue;
+            }
+
+            if (depth >= MaxDepth)
+            {
+                if (FileTool.Run("rm", ["-rf", "--one-file-system", "--", childPath], CancellationToken.None) is string rmErrors)
                 {
-                    errors.Add($"{childPath} is on another file system (a mount?), not entered");
-                    continue;
+                    errors.Add(rmErrors);
                 }
 
-                if (depth >= MaxDepth)
-                {
-                    RemoveWithRm(childPath, errors);
-                    continue;
-                }
+                continue;
+            }
 
-                int openError = FileSystemNative.TryOpenAt(directory, entry.NameWithNul, FileSystemNative.OpenDirectoryFlags, out SafeFileHandle child);
+            int openError = Files.TryOpenAt(directory, entry.NameWithNul, Directories.OpenAtFlags, out SafeFileHandle child);
+            using (child)
+            {
                 if (openError != 0)
                 {
                     AddError(errors, childPath, openError);
                     continue;
                 }
 
-                using (child)
-                {
-                    RemoveContents(child, childPath, devMajor, devMinor, depth + 1, errors);
-                }
-
-                Unlink(fd, name, LibC.AT_REMOVEDIR, childPath, errors);
+                RemoveContents(child, childPath, top, depth + 1, errors);
             }
-        }
 
-        GC.KeepAlive(directory);
-    }
-
-    private static bool TryStatx(int directoryFd, byte* name, out statx status)
-    {
-        statx buffer;
-        int result = LibC.statx(directoryFd, name, LibC.AT_SYMLINK_NOFOLLOW, StatxType, &buffer);
-        status = buffer;
-        return result == 0;
-    }
-
-    private static void Unlink(int directoryFd, byte* name, int flags, string pathForErrors, List<string> errors)
-    {
-        if (LibC.unlinkat(directoryFd, name, flags) != 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != ENOENT)
-            {
-                AddError(errors, pathForErrors, errno);
-            }
+            AddError(errors, childPath, Entries.TryRemoveAt(directory, entry.NameWithNul, directory: true));
         }
     }
 
+    /// <summary>Records a failure; 0 (success) and ENOENT (gone already, as rm -f allows) are not failures.</summary>
     private static void AddError(List<string> errors, string path, int errno)
     {
-        if (errno != ENOENT)
+        if (errno != 0 && errno != Errno.ENOENT)
         {
             errors.Add($"{path}: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
     }
-
-    private static void RemoveWithRm(string path, List<string> errors)
-    {
-        using var rm = Process.Start(new ProcessStartInfo("rm", ["-rf", "--one-file-system", "--", path])
-        {
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new IOException($"cannot start rm to delete {path}");
-        string output = rm.StandardError.ReadToEnd();
-        rm.WaitForExit();
-        if (rm.ExitCode != 0)
-        {
-            errors.Add(output.Trim());
-        }
-    }
-
 }

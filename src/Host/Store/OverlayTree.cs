@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Engine.Host.Native;
 using Engine.Native;
 using Microsoft.Win32.SafeHandles;
-using Tmds.Linux;
 
 namespace Engine.Host.Store;
 
@@ -23,11 +21,8 @@ namespace Engine.Host.Store;
 /// needs no escaping. At the end, <see cref="Materialize"/> makes the result a plain directory of
 /// hard links, or <see cref="IsUnchanged"/> says that the base itself is the result.
 /// </summary>
-internal sealed unsafe class OverlayTree : IDisposable
+internal sealed class OverlayTree : IDisposable
 {
-    private const int MNT_DETACH = 2;
-    private const int EBUSY = 16;
-
     private readonly string _lower;
     private readonly string _upper;
     private bool _mounted;
@@ -60,25 +55,16 @@ internal sealed unsafe class OverlayTree : IDisposable
         // The merged root shows the upper root's owner, mode, attributes and times: make them the base's.
         OverlayMaterializer.CopyDirectoryMetadata(lowerObject, upper);
 
-        using SafeFileHandle lowerHandle = OpenPath(lowerObject);
-        using SafeFileHandle upperHandle = OpenPath(upper);
-        using SafeFileHandle workHandle = OpenPath(work);
+        using SafeFileHandle lowerHandle = Directories.OpenPath(lowerObject);
+        using SafeFileHandle upperHandle = Directories.OpenPath(upper);
+        using SafeFileHandle workHandle = Directories.OpenPath(work);
         string options = string.Create(CultureInfo.InvariantCulture,
             $"lowerdir=/proc/self/fd/{lowerHandle.DangerousGetHandle()},upperdir=/proc/self/fd/{upperHandle.DangerousGetHandle()},workdir=/proc/self/fd/{workHandle.DangerousGetHandle()},redirect_dir=on,metacopy=off,index=off");
-        byte[] source = "overlay\0"u8.ToArray();
-        byte[] type = "overlay\0"u8.ToArray();
-        byte[] target = FileSystemNative.NulTerminated(tree);
-        byte[] data = FileSystemNative.NulTerminated(options);
-        fixed (byte* s = source)
-        fixed (byte* t = type)
-        fixed (byte* m = target)
-        fixed (byte* d = data)
+        int errno = Mounts.TryMount("overlay", tree, "overlay", 0, options);
+        if (errno != 0)
         {
-            if (LibC.mount(s, m, t, 0, d) != 0)
-            {
-                whyNot = $"overlay mount on {tree} failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
-                return null;
-            }
+            whyNot = $"overlay mount on {tree} failed: {Marshal.GetPInvokeErrorMessage(errno)}";
+            return null;
         }
 
         whyNot = null;
@@ -112,50 +98,21 @@ internal sealed unsafe class OverlayTree : IDisposable
         }
 
         _mounted = false;
-        byte[] target = FileSystemNative.NulTerminated(Tree);
-        fixed (byte* m = target)
+        if (Mounts.TryUnmount(Tree, 0) == Errno.EBUSY)
         {
-            if (LibC.umount2(m, 0) != 0 && Marshal.GetLastPInvokeError() == EBUSY)
-            {
-                LibC.umount2(m, MNT_DETACH);
-            }
-        }
-    }
-
-    private static SafeFileHandle OpenPath(string path)
-    {
-        byte[] pathZ = FileSystemNative.NulTerminated(path);
-        fixed (byte* p = pathZ)
-        {
-            int fd = LibC.open(p, LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
-            if (fd < 0)
-            {
-                throw new NativeException("open", path, Marshal.GetLastPInvokeError());
-            }
-
-            return new SafeFileHandle(fd, ownsHandle: true);
+            _ = Mounts.TryUnmount(Tree, Mounts.MNT_DETACH);
         }
     }
 
     private static bool SameOwner(string a, string b) => Owner(a) == Owner(b);
 
     private static bool SameLabel(string a, string b)
-        => (XattrNative.Get(FileSystemNative.NulTerminated(a), "security.selinux\0"u8, a) ?? []).AsSpan()
-            .SequenceEqual(XattrNative.Get(FileSystemNative.NulTerminated(b), "security.selinux\0"u8, b) ?? []);
+        => (SelinuxLabels.Get(a) ?? []).AsSpan().SequenceEqual(SelinuxLabels.Get(b) ?? []);
 
     private static (uint Uid, uint Gid) Owner(string path)
     {
-        byte[] pathZ = FileSystemNative.NulTerminated(path);
-        statx status;
-        fixed (byte* p = pathZ)
-        {
-            if (LibC.statx(LibC.AT_FDCWD, p, LibC.AT_SYMLINK_NOFOLLOW, 0x8 | 0x10, &status) != 0)
-            {
-                throw new NativeException("statx", path, Marshal.GetLastPInvokeError());
-            }
-        }
-
-        return (status.stx_uid, status.stx_gid);
+        FileStatus status = FileStatus.Get(FileNames.NulTerminated(path));
+        return (status.Uid, status.Gid);
     }
 
 }

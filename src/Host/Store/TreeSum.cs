@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 using Engine.Host.Json;
-using Engine.Host.Native;
 using Engine.Native;
 using Microsoft.Win32.SafeHandles;
 
@@ -28,7 +27,7 @@ public static partial class TreeSum
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ct.ThrowIfCancellationRequested();
-        using SafeFileHandle root = FileSystemNative.OpenDirectory(directory);
+        using SafeFileHandle root = Directories.Open(directory);
         using var sink = new HashSink();
         new Walker(sink, ct).Feed(root, directory);
         return sink.Finish();
@@ -43,7 +42,7 @@ public static partial class TreeSum
 
         public void Feed(SafeFileHandle directory, string directoryPath)
         {
-            List<FileSystemNative.DirectoryEntry> entries = FileSystemNative.ReadDirectory(directory, _directoryBuffer, directoryPath);
+            List<DirectoryEntry> entries = Directories.ReadEntries(directory, _directoryBuffer, directoryPath);
 
             // Python sorts the decoded str names; surrogate-escaped bytes (U+DC80–U+DCFF) sort
             // between U+D7FF and U+E000, which is why bytes cannot be compared directly.
@@ -55,21 +54,21 @@ public static partial class TreeSum
             }
         }
 
-        private void FeedEntry(SafeFileHandle directory, string directoryPath, FileSystemNative.DirectoryEntry entry)
+        private void FeedEntry(SafeFileHandle directory, string directoryPath, DirectoryEntry entry)
         {
-            int errno = FileSystemNative.TryStatAt(directory, entry.NameWithNul, out var status);
+            int errno = FileStatus.TryGetAt(directory, entry.NameWithNul, out var status);
             if (errno != 0)
             {
-                throw new NativeException("lstat", EntryPath(directoryPath, entry), errno);
+                Errno.Throw("lstat", EntryPath(directoryPath, entry), errno);
             }
 
             if (status.IsSymbolicLink)
             {
-                byte[]? label = Label(FileSystemNative.TryGetSelinuxLabelAt(directory, entry.NameWithNul, out byte[] raw), raw, directoryPath, entry);
-                errno = FileSystemNative.TryReadLinkAt(directory, entry.NameWithNul, out byte[] target);
+                byte[]? label = Label(SelinuxLabels.TryGetAt(directory, entry.NameWithNul, out byte[] raw), raw, directoryPath, entry);
+                errno = Files.TryReadLinkAt(directory, entry.NameWithNul, out byte[] target);
                 if (errno != 0)
                 {
-                    throw new NativeException("readlink", EntryPath(directoryPath, entry), errno);
+                    Errno.Throw("readlink", EntryPath(directoryPath, entry), errno);
                 }
 
                 // osbuild hashes the target decoded and re-encoded as strict UTF-8, which fails on other bytes.
@@ -89,16 +88,16 @@ public static partial class TreeSum
                 throw new IOException($"treesum: {EntryPath(directoryPath, entry)} is {status.FileTypeName}; a stored tree may only hold regular files, directories and symlinks");
             }
 
-            int flags = status.IsDirectory ? FileSystemNative.OpenDirectoryFlags : FileSystemNative.OpenFileFlags;
-            errno = FileSystemNative.TryOpenAt(directory, entry.NameWithNul, flags, out SafeFileHandle handle);
+            int flags = status.IsDirectory ? Directories.OpenAtFlags : Files.OpenAtFlags;
+            errno = Files.TryOpenAt(directory, entry.NameWithNul, flags, out SafeFileHandle handle);
             using (handle)
             {
                 if (errno != 0)
                 {
-                    throw new NativeException("open", EntryPath(directoryPath, entry), errno);
+                    Errno.Throw("open", EntryPath(directoryPath, entry), errno);
                 }
 
-                byte[]? label = Label(FileSystemNative.TryGetSelinuxLabel(handle, out byte[] raw), raw, directoryPath, entry);
+                byte[]? label = Label(SelinuxLabels.TryGet(handle, out byte[] raw), raw, directoryPath, entry);
                 WriteMeta(status, entry, label);
                 if (status.IsDirectory)
                 {
@@ -111,7 +110,7 @@ public static partial class TreeSum
             }
         }
 
-        private void FeedContent(SafeFileHandle file, long size, string directoryPath, FileSystemNative.DirectoryEntry entry)
+        private void FeedContent(SafeFileHandle file, long size, string directoryPath, DirectoryEntry entry)
         {
             // Read straight into the hash chunks until end of file, as the reference does, except
             // that once st_size bytes have come the read that would return 0 is skipped: one
@@ -122,15 +121,10 @@ public static partial class TreeSum
             {
                 // Checked per read as well, so that a huge file does not delay cancellation.
                 ct.ThrowIfCancellationRequested();
-                int count = FileSystemNative.Read(file, sink.GetSpan(64 * 1024));
+                int count = Files.Read(file, sink.GetSpan(64 * 1024), EntryPath(directoryPath, entry));
                 if (count == 0)
                 {
                     return;
-                }
-
-                if (count < 0)
-                {
-                    throw new NativeException("read", EntryPath(directoryPath, entry), -count);
                 }
 
                 sink.Advance(count);
@@ -142,7 +136,7 @@ public static partial class TreeSum
             }
         }
 
-        private static byte[]? Label(int errno, byte[] label, string directoryPath, FileSystemNative.DirectoryEntry entry)
+        private static byte[]? Label(int errno, byte[] label, string directoryPath, DirectoryEntry entry)
         {
             if (errno == 0)
             {
@@ -151,7 +145,7 @@ public static partial class TreeSum
 
             // Only a missing label is normal; anything else (EOPNOTSUPP, EACCES) would change the
             // sum silently, so osbuild aborts and so do we.
-            if (errno == FileSystemNative.ENODATA)
+            if (errno == Errno.ENODATA)
             {
                 return null;
             }
@@ -160,7 +154,7 @@ public static partial class TreeSum
         }
 
         /// <summary>Writes <c>J(meta)</c>: keys in sorted order, Python's spacing and ASCII escaping.</summary>
-        private void WriteMeta(FileSystemNative.FileStatus status, FileSystemNative.DirectoryEntry entry, byte[]? label)
+        private void WriteMeta(FileStatus status, DirectoryEntry entry, byte[]? label)
         {
             // Worst case: each name byte escapes to 6 characters, likewise each label byte.
             int bound = 160 + (6 * entry.NameBytes.Length) + (label is null ? 0 : 16 + (6 * label.Length));
@@ -190,7 +184,7 @@ public static partial class TreeSum
             sink.Write(_meta.AsSpan(0, writer.Length));
         }
 
-        private static string EntryPath(string directoryPath, FileSystemNative.DirectoryEntry entry)
+        private static string EntryPath(string directoryPath, DirectoryEntry entry)
             => Path.Join(directoryPath, entry.Name);
     }
 
@@ -227,7 +221,7 @@ public static partial class TreeSum
                 return;
             }
 
-            string quoted = PythonJson.QuoteString(FileSystemNative.DecodeFileName(raw));
+            string quoted = PythonJson.QuoteString(FileNames.Decode(raw));
             Length += Encoding.ASCII.GetBytes(quoted, _buffer[Length..]);
         }
 

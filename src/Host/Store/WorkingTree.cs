@@ -12,8 +12,6 @@ namespace Engine.Host.Store;
 /// </summary>
 internal sealed class WorkingTree : IDisposable
 {
-    private static readonly UnixFileMode TreeMode = (UnixFileMode)0x1ed; // 0755, what osbuild's new() gives a tree
-
     private readonly ObjectStore _store;
     private readonly bool _overlays;
     private readonly TempDirectory _workspace;
@@ -118,8 +116,7 @@ internal sealed class WorkingTree : IDisposable
     private void NewPlainTree(string? baseId, CancellationToken cancellationToken)
     {
         _plain = System.IO.Path.Combine(_workspace.Path, $"tree-{++_layers}");
-        Directory.CreateDirectory(_plain, TreeMode);
-        File.SetUnixFileMode(_plain, TreeMode);
+        TreeDirectory.Create(_plain);
         if (baseId is not null)
         {
             // No overlay (turned off, or the kernel or file system cannot): a copy, reflinked where possible.

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.Versioning;
 using Engine.Host.Diff;
 using Engine.Host.Json;
-using Engine.Host.Native;
+using Engine.Native;
 
 namespace Engine.Host.Tests.Diff;
 
@@ -278,11 +278,11 @@ public sealed class TreeDiffTests : IDisposable
         Shell("set -e; mkdir \"$B\" \"$A\"; : > \"$B/f\"; : > \"$A/f\"; chmod 0600 \"$A/f\"; : > \"$B/same\"; : > \"$A/same\"; : > \"$B/one\"; : > \"$A/one\"");
         try
         {
-            FileSystemNative.SetSelinuxLabel(Path.Combine(_before, "f"), "system_u:object_r:etc_t:s0\0"u8);
-            FileSystemNative.SetSelinuxLabel(Path.Combine(_after, "f"), "\nsystem_u:object_r:shadow_t:s0\n\0"u8);
-            FileSystemNative.SetSelinuxLabel(Path.Combine(_before, "same"), "a_u:b_r:c_t:s0"u8);
-            FileSystemNative.SetSelinuxLabel(Path.Combine(_after, "same"), "a_u:b_r:c_t:s0"u8);
-            FileSystemNative.SetSelinuxLabel(Path.Combine(_before, "one"), "a_u:b_r:c_t:s0"u8);
+            SelinuxLabels.Set(Path.Combine(_before, "f"), "system_u:object_r:etc_t:s0\0"u8);
+            SelinuxLabels.Set(Path.Combine(_after, "f"), "\nsystem_u:object_r:shadow_t:s0\n\0"u8);
+            SelinuxLabels.Set(Path.Combine(_before, "same"), "a_u:b_r:c_t:s0"u8);
+            SelinuxLabels.Set(Path.Combine(_after, "same"), "a_u:b_r:c_t:s0"u8);
+            SelinuxLabels.Set(Path.Combine(_before, "one"), "a_u:b_r:c_t:s0"u8);
         }
         catch (IOException e)
         {

@@ -4,7 +4,6 @@ using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
 using Engine.Host.Json;
-using Engine.Host.Native;
 using Engine.Native;
 using Engine.Host.Store;
 
@@ -294,9 +293,9 @@ public sealed class TreeSumTests : IDisposable
             _work);
         try
         {
-            FileSystemNative.SetSelinuxLabel(Path.Combine(_work, "f"), "system_u:object_r:etc_t:s0\0"u8);
-            FileSystemNative.SetSelinuxLabel(Path.Combine(_work, "d"), "system_u:object_r:usr_t:s0\0"u8);
-            FileSystemNative.SetSelinuxLabel(Path.Combine(_work, "l"), "unconfined_u:object_r:caf\u00e9_t"u8);
+            SelinuxLabels.Set(Path.Combine(_work, "f"), "system_u:object_r:etc_t:s0\0"u8);
+            SelinuxLabels.Set(Path.Combine(_work, "d"), "system_u:object_r:usr_t:s0\0"u8);
+            SelinuxLabels.Set(Path.Combine(_work, "l"), "unconfined_u:object_r:caf\u00e9_t"u8);
         }
         catch (IOException e)
         {
@@ -326,7 +325,7 @@ public sealed class TreeSumTests : IDisposable
     [InlineData(new byte[] { 0x63, 0x61, 0x66, 0xc3, 0xa9 }, "caf\\u00e9")]
     public void DecodeFileName_InvalidUtf8_MatchesPythonSurrogateEscape(byte[] name, string escaped)
     {
-        Assert.Equal("\"" + escaped + "\"", PythonJson.QuoteString(FileSystemNative.DecodeFileName(name)));
+        Assert.Equal("\"" + escaped + "\"", PythonJson.QuoteString(FileNames.Decode(name)));
     }
 
     private static string Meta(int mode, string escapedName, long size)

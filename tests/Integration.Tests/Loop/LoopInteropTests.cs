@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
-using Engine.Host.Native;
+using Engine.Native;
 using static Engine.Integration.Tests.Loop.LoopTestEnvironment;
 
 namespace Engine.Integration.Tests.Loop;
@@ -42,15 +42,15 @@ public sealed class LoopInteropTests
     {
         Dictionary<string, ulong> c = CompileAndRun();
 
-        Assert.Equal((ulong)LoopInterop.LOOP_SET_FD, c["LOOP_SET_FD"]);
-        Assert.Equal((ulong)LoopInterop.LOOP_CLR_FD, c["LOOP_CLR_FD"]);
-        Assert.Equal((ulong)LoopInterop.LOOP_SET_STATUS64, c["LOOP_SET_STATUS64"]);
-        Assert.Equal((ulong)LoopInterop.LOOP_GET_STATUS64, c["LOOP_GET_STATUS64"]);
-        Assert.Equal((ulong)LoopInterop.LOOP_CTL_GET_FREE, c["LOOP_CTL_GET_FREE"]);
-        Assert.Equal(LoopInterop.LO_FLAGS_READ_ONLY, c["LO_FLAGS_READ_ONLY"]);
-        Assert.Equal(LoopInterop.LO_FLAGS_AUTOCLEAR, c["LO_FLAGS_AUTOCLEAR"]);
-        Assert.Equal((ulong)LoopInterop.LO_NAME_SIZE, c["LO_NAME_SIZE"]);
-        Assert.Equal((ulong)LoopInterop.LO_KEY_SIZE, c["LO_KEY_SIZE"]);
+        Assert.Equal((ulong)LoopIoctl.LOOP_SET_FD, c["LOOP_SET_FD"]);
+        Assert.Equal((ulong)LoopIoctl.LOOP_CLR_FD, c["LOOP_CLR_FD"]);
+        Assert.Equal((ulong)LoopIoctl.LOOP_SET_STATUS64, c["LOOP_SET_STATUS64"]);
+        Assert.Equal((ulong)LoopIoctl.LOOP_GET_STATUS64, c["LOOP_GET_STATUS64"]);
+        Assert.Equal((ulong)LoopIoctl.LOOP_CTL_GET_FREE, c["LOOP_CTL_GET_FREE"]);
+        Assert.Equal(LoopIoctl.LO_FLAGS_READ_ONLY, c["LO_FLAGS_READ_ONLY"]);
+        Assert.Equal(LoopIoctl.LO_FLAGS_AUTOCLEAR, c["LO_FLAGS_AUTOCLEAR"]);
+        Assert.Equal((ulong)LoopIoctl.LO_NAME_SIZE, c["LO_NAME_SIZE"]);
+        Assert.Equal((ulong)LoopIoctl.LO_KEY_SIZE, c["LO_KEY_SIZE"]);
     }
 
     [Fact]
@@ -81,11 +81,11 @@ public sealed class LoopInteropTests
     {
         Dictionary<string, ulong> c = CompileAndRun();
 
-        ulong dev = LoopInterop.MakeDev(major, minor);
+        ulong dev = DeviceNodes.MakeDev(major, minor);
 
         Assert.Equal(c[string.Create(CultureInfo.InvariantCulture, $"makedev.{major}.{minor}")], dev);
-        Assert.Equal(major, LoopInterop.Major(dev));
-        Assert.Equal(minor, LoopInterop.Minor(dev));
+        Assert.Equal(major, DeviceNodes.Major(dev));
+        Assert.Equal(minor, DeviceNodes.Minor(dev));
     }
 
     private static Dictionary<string, ulong> CompileAndRun()

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Engine.Host.Native;
+using Engine.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace Engine.Host.Services.Loop;
@@ -73,10 +73,10 @@ internal sealed class LoopDevice : IDisposable
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         string path = Path.Combine(directory, DevName);
-        int error = LoopInterop.MakeBlockNode(path, NodePermissions, _rdev);
-        if (error == Tmds.Linux.LibC.EEXIST)
+        int error = DeviceNodes.TryMakeBlockNode(path, NodePermissions, _rdev);
+        if (error == Errno.EEXIST)
         {
-            int statError = LoopInterop.GetNodeDeviceNumber(path, out bool isBlock, out ulong rdev);
+            int statError = DeviceNodes.TryGetNodeDeviceNumber(path, out bool isBlock, out ulong rdev);
             if (statError == 0 && isBlock && rdev == _rdev)
             {
                 NodePath = path;
@@ -85,14 +85,14 @@ internal sealed class LoopDevice : IDisposable
 
             throw new LoopDeviceException(
                 $"cannot create the device node for {HostPath}: {path} already exists and is not block device "
-                + $"{LoopInterop.Major(_rdev)}:{LoopInterop.Minor(_rdev)} — remove it from the container's dev directory",
+                + $"{DeviceNodes.Major(_rdev)}:{DeviceNodes.Minor(_rdev)} — remove it from the container's dev directory",
                 path,
                 error);
         }
 
         if (error != 0)
         {
-            string hint = error == Tmds.Linux.LibC.ENOENT
+            string hint = error == Errno.ENOENT
                 ? $"the container's dev directory {directory} must exist on the host"
                 : "device nodes need root (CAP_MKNOD) and a file system mounted without nodev";
             throw LoopDeviceException.FromErrno($"cannot create the device node for {HostPath}", path, error, hint);
@@ -112,12 +112,12 @@ internal sealed class LoopDevice : IDisposable
         // ENOENT: the plugin unlinked the node itself, as the reference's client does when done with it.
         if (NodePath is not null)
         {
-            _ = LoopInterop.Unlink(NodePath);
+            _ = Entries.TryUnlink(NodePath);
         }
 
         // Errors are left to autoclear: ENXIO means already unbound, and while others hold the device
         // open the kernel only marks it for autoclear (and returns 0) anyway; the close below lets it go.
-        _ = LoopInterop.ClearFd(_handle);
+        _ = LoopIoctl.TryClearFd(_handle);
         _handle.Dispose();
         _disposed?.Invoke(this);
     }

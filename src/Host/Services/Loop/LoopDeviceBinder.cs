@@ -1,7 +1,7 @@
 using System.Globalization;
-using Engine.Host.Native;
+using Engine.Native;
 using Microsoft.Win32.SafeHandles;
-using static Tmds.Linux.LibC;
+using static Engine.Native.Errno;
 
 namespace Engine.Host.Services.Loop;
 
@@ -26,7 +26,7 @@ internal static class LoopDeviceBinder
     public static LoopDevice Bind(string hostDevDirectory, SafeFileHandle backing, string backingPath, long offset, long sizeLimit, bool readOnly)
     {
         string controlPath = Path.Combine(hostDevDirectory, "loop-control");
-        int error = LoopInterop.Open(controlPath, writable: true, out SafeFileHandle control);
+        int error = Files.TryOpen(controlPath, writable: true, out SafeFileHandle control);
         if (error != 0)
         {
             control.Dispose();
@@ -57,7 +57,7 @@ internal static class LoopDeviceBinder
     private static LoopDevice? TryBind(
         SafeFileHandle control, string controlPath, string hostDevDirectory, SafeFileHandle backing, string backingPath, long offset, long sizeLimit, bool readOnly)
     {
-        int error = LoopInterop.GetFree(control, out int number);
+        int error = LoopIoctl.TryGetFree(control, out int number);
         if (error != 0)
         {
             throw LoopDeviceException.FromErrno(
@@ -85,7 +85,7 @@ internal static class LoopDeviceBinder
         {
             ulong rdev = CheckIsLoopDevice(device, devicePath, number);
 
-            error = LoopInterop.SetFd(device, backing);
+            error = LoopIoctl.TrySetFd(device, backing);
             if (error == EBUSY)
             {
                 return null;
@@ -98,7 +98,7 @@ internal static class LoopDeviceBinder
             }
 
             bound = true;
-            error = LoopInterop.GetStatus64(device, out loop_info64 info);
+            error = LoopIoctl.TryGetStatus64(device, out loop_info64 info);
             if (error != 0)
             {
                 throw LoopDeviceException.FromErrno("cannot read the status of loop device", devicePath, error);
@@ -114,10 +114,10 @@ internal static class LoopDeviceBinder
                 info.lo_sizelimit = (ulong)sizeLimit;
             }
 
-            info.lo_flags |= LoopInterop.LO_FLAGS_AUTOCLEAR;
-            LoopInterop.SetFileName(ref info, backingPath);
+            info.lo_flags |= LoopIoctl.LO_FLAGS_AUTOCLEAR;
+            LoopIoctl.SetFileName(ref info, backingPath);
 
-            error = LoopInterop.SetStatus64(device, info);
+            error = LoopIoctl.TrySetStatus64(device, info);
             if (error == EAGAIN)
             {
                 // The kernel could not settle the device's page cache (someone had it open): unbind in
@@ -144,7 +144,7 @@ internal static class LoopDeviceBinder
             {
                 if (bound)
                 {
-                    _ = LoopInterop.ClearFd(device);
+                    _ = LoopIoctl.TryClearFd(device);
                 }
 
                 device.Dispose();
@@ -158,35 +158,35 @@ internal static class LoopDeviceBinder
     /// </summary>
     private static int OpenDevice(string devicePath, int number, out SafeFileHandle device)
     {
-        int error = LoopInterop.Open(devicePath, writable: true, out device);
+        int error = Files.TryOpen(devicePath, writable: true, out device);
         if (error != ENOENT)
         {
             return error;
         }
 
         device.Dispose();
-        int mknodError = LoopInterop.MakeBlockNode(devicePath, HostNodePermissions, LoopInterop.MakeDev(LoopInterop.LOOP_MAJOR, (uint)number));
+        int mknodError = DeviceNodes.TryMakeBlockNode(devicePath, HostNodePermissions, DeviceNodes.MakeDev(LoopIoctl.LOOP_MAJOR, (uint)number));
         if (mknodError != 0 && mknodError != EEXIST)
         {
             throw LoopDeviceException.FromErrno(
                 "loop device node is missing and cannot be created", devicePath, mknodError, IsPermissionError(mknodError) ? RootHint : null);
         }
 
-        return LoopInterop.Open(devicePath, writable: true, out device);
+        return Files.TryOpen(devicePath, writable: true, out device);
     }
 
     /// <summary>The reference's guard against a stale or foreign node at /dev/loopN: it must be block device 7:N.</summary>
     private static ulong CheckIsLoopDevice(SafeFileHandle device, string devicePath, int number)
     {
-        int error = LoopInterop.GetDeviceNumber(device, out bool isBlock, out ulong rdev);
+        int error = DeviceNodes.TryGetDeviceNumber(device, out bool isBlock, out ulong rdev);
         if (error != 0)
         {
             throw LoopDeviceException.FromErrno("cannot stat loop device", devicePath, error);
         }
 
-        uint major = LoopInterop.Major(rdev);
-        uint minor = LoopInterop.Minor(rdev);
-        if (!isBlock || major != LoopInterop.LOOP_MAJOR || minor != (uint)number)
+        uint major = DeviceNodes.Major(rdev);
+        uint minor = DeviceNodes.Minor(rdev);
+        if (!isBlock || major != LoopIoctl.LOOP_MAJOR || minor != (uint)number)
         {
             string found = isBlock ? $"block device {major}:{minor}" : "not a block device";
             throw new LoopDeviceException(

@@ -1,4 +1,4 @@
-using Engine.Host.Native;
+using Engine.Native;
 
 namespace Engine.Host.Services.Loop;
 
@@ -22,12 +22,12 @@ public sealed class LoopDeviceException : Exception
     public int Errno { get; }
 
     /// <summary>The symbolic errno name (<c>ENOENT</c>…), or null when <see cref="Errno"/> is 0.</summary>
-    public string? ErrnoName => Errno == 0 ? null : LoopErrno.Name(Errno);
+    public string? ErrnoName => Errno == 0 ? null : Native.Errno.Name(Errno);
 
     /// <summary>"<paramref name="what"/>: <paramref name="path"/>: ENAME (text) — <paramref name="hint"/>".</summary>
     internal static LoopDeviceException FromErrno(string what, string path, int errno, string? hint = null)
     {
-        string message = $"{what}: {path}: {LoopErrno.Describe(errno)}";
+        string message = $"{what}: {path}: {Native.Errno.Describe(errno)}";
         if (hint is not null)
         {
             message += " — " + hint;

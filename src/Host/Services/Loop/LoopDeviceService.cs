@@ -1,4 +1,4 @@
-using Engine.Host.Native;
+using Engine.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace Engine.Host.Services.Loop;
@@ -159,7 +159,7 @@ internal sealed class LoopDeviceService : IDisposable
 
     private static SafeFileHandle OpenBackingFile(string path, bool readOnly)
     {
-        int error = LoopInterop.Open(path, writable: !readOnly, out SafeFileHandle handle);
+        int error = Files.TryOpen(path, writable: !readOnly, out SafeFileHandle handle);
         if (error == 0)
         {
             return handle;
@@ -167,9 +167,9 @@ internal sealed class LoopDeviceService : IDisposable
 
         handle.Dispose();
         string? hint =
-            error == Tmds.Linux.LibC.ENOENT ? "check that the file exists on the host (container paths are translated to host paths before attach)"
-            : error == Tmds.Linux.LibC.EROFS ? "the file system is read-only: attach read-only"
-            : error == Tmds.Linux.LibC.EACCES || error == Tmds.Linux.LibC.EPERM ? "check the file's permissions; osbuild must run as root"
+            error == Errno.ENOENT ? "check that the file exists on the host (container paths are translated to host paths before attach)"
+            : error == Errno.EROFS ? "the file system is read-only: attach read-only"
+            : error == Errno.EACCES || error == Errno.EPERM ? "check the file's permissions; osbuild must run as root"
             : null;
         throw LoopDeviceException.FromErrno($"cannot open the backing file for a loop device{(readOnly ? " (read-only)" : string.Empty)}", path, error, hint);
     }

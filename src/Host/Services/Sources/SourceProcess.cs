@@ -3,7 +3,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
-using Engine.Host.Native;
 using Engine.Native;
 using Engine.Protocol;
 using Microsoft.Win32.SafeHandles;

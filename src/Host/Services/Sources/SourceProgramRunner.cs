@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Engine.Host.Json;
-using Engine.Host.Native;
 using Engine.Native;
 
 namespace Engine.Host.Services.Sources;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Engine.Host.Native;
+namespace Engine.Native;
 
 /// <summary>
 /// <c>struct loop_info64</c> from linux/loop.h (232 bytes), read by <c>LOOP_GET_STATUS64</c> and written
@@ -8,7 +8,7 @@ namespace Engine.Host.Native;
 /// <c>LoopInteropTests.LoopInfo64_Layout_MatchesKernelHeader</c>, which compiles the header with gcc.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
-internal unsafe struct loop_info64
+public unsafe struct loop_info64
 {
     public ulong lo_device;
     public ulong lo_inode;
@@ -19,8 +19,8 @@ internal unsafe struct loop_info64
     public uint lo_encrypt_type;
     public uint lo_encrypt_key_size;
     public uint lo_flags;
-    public fixed byte lo_file_name[LoopInterop.LO_NAME_SIZE];
-    public fixed byte lo_crypt_name[LoopInterop.LO_NAME_SIZE];
-    public fixed byte lo_encrypt_key[LoopInterop.LO_KEY_SIZE];
+    public fixed byte lo_file_name[LoopIoctl.LO_NAME_SIZE];
+    public fixed byte lo_crypt_name[LoopIoctl.LO_NAME_SIZE];
+    public fixed byte lo_encrypt_key[LoopIoctl.LO_KEY_SIZE];
     public fixed ulong lo_init[2];
 }
