@@ -1,4 +1,4 @@
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
 
 // The multi-call entry point: the plugin is chosen by the name this executable was started as,
 // and by the kind folder it was started from (<root>/stages/org.osbuild.noop and

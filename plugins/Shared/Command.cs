@@ -1,17 +1,27 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Text;
 using Engine.Protocol.Sdk;
 
-namespace Engine.Plugins.Common;
+namespace Engine.Plugins.Shared;
 
 /// <summary>
-/// Runs the external programs that osbuild's stages run: the build root's tools (found on PATH)
-/// and the tree's own tools (through <c>chroot TREE</c>). Each command is printed before it runs,
-/// so the stage log shows what was done; its output goes straight to the stage's stdout/stderr.
-/// A missing program is reported with the package that provides it, before anything runs.
+/// Runs the external programs that osbuild's plugins run: the build root's tools (found on PATH)
+/// and the tree's own (through <c>chroot TREE</c>). One way for every plugin:
+/// <list type="bullet">
+/// <item>stdin is a pipe, closed at once unless <see cref="CommandSettings.Input"/> is given, so that
+/// no tool reads the plugin's own stdin (it held the arguments JSON);</item>
+/// <item>stdout goes to the plugin's stdout unless captured or redirected;</item>
+/// <item>stderr is passed on to the plugin's stderr as it comes, byte for byte, and its last lines
+/// are kept for the failure message;</item>
+/// <item>a checked command (<see cref="Run"/>, <see cref="RunAsync"/>, <see cref="CaptureAsync"/>;
+/// osbuild's <c>check=True</c>) that exits non-zero fails the plugin with one message that names the
+/// command, its exit status and its last error output (<see cref="DescribeFailure"/>);</item>
+/// <item>cancellation kills the command and what it started.</item>
+/// </list>
+/// A missing program is reported with the package that provides it, before anything runs
+/// (<see cref="Require"/>).
 /// </summary>
-internal static class Tool
+internal static class Command
 {
     /// <summary>glibc's search path for execvp when PATH is unset, widened to the sbin folders
     /// because the container may be started without PATH and the tools live there.</summary>
@@ -36,7 +46,7 @@ internal static class Tool
         foreach (string folder in SearchPath())
         {
             string candidate = Path.Join(folder, name);
-            if (File.Exists(candidate) && PluginLibc.IsExecutable(candidate))
+            if (File.Exists(candidate) && Engine.Native.Exec.IsExecutable(candidate))
             {
                 return candidate;
             }
@@ -92,26 +102,41 @@ internal static class Tool
             $"{name} not found in the tree (searched {string.Join(':', SearchPath())} below {tree}): install the {package} package in the tree first");
     }
 
-    /// <summary>Runs a program and fails the plugin if it exits non-zero (osbuild's <c>check=True</c>).</summary>
+    /// <summary>Runs a command and fails the plugin unless it exits 0.</summary>
     /// <param name="file">A path from <see cref="Require"/>, or a name resolved on PATH.</param>
     /// <param name="arguments">The arguments, passed as they are (no shell).</param>
-    /// <param name="discardStdout">Drop the program's stdout (osbuild's <c>stdout=DEVNULL</c>).</param>
-    /// <exception cref="PluginFailedException">The program could not start or exited non-zero.</exception>
-    public static void RunChecked(string file, IReadOnlyList<string> arguments, bool discardStdout = false)
+    /// <exception cref="PluginFailedException">The command could not start or exited non-zero.</exception>
+    public static async Task RunAsync(string file, IReadOnlyList<string> arguments, CancellationToken cancellationToken, CommandSettings? settings = null)
+        => Check(file, arguments, await TryRunAsync(file, arguments, cancellationToken, settings).ConfigureAwait(false));
+
+    /// <summary>Runs a command, fails the plugin unless it exits 0, and returns what it wrote to stdout.</summary>
+    /// <exception cref="PluginFailedException">The command could not start or exited non-zero.</exception>
+    public static async Task<string> CaptureAsync(string file, IReadOnlyList<string> arguments, CancellationToken cancellationToken, CommandSettings? settings = null)
     {
-        int status = Run(file, arguments, discardStdout);
-        if (status != 0)
-        {
-            throw new PluginFailedException($"`{Format(file, arguments)}` failed with exit status {status.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-        }
+        CommandSettings capturing = (settings ?? CommandSettings.Default) with { CaptureStdout = true };
+        CommandResult result = await TryRunAsync(file, arguments, cancellationToken, capturing).ConfigureAwait(false);
+        Check(file, arguments, result);
+        return result.Stdout;
     }
 
-    /// <summary>Runs a program (printed first unless <paramref name="echo"/> is false) with stdin closed and returns its exit status.</summary>
-    /// <exception cref="PluginFailedException">The program could not be started.</exception>
-    public static int Run(string file, IReadOnlyList<string> arguments, bool discardStdout = false, bool echo = true)
+    /// <summary><see cref="RunAsync"/> for the synchronous plugins.</summary>
+    /// <exception cref="PluginFailedException">The command could not start or exited non-zero.</exception>
+    public static void Run(string file, IReadOnlyList<string> arguments, CommandSettings? settings = null)
+        => RunAsync(file, arguments, CancellationToken.None, settings).GetAwaiter().GetResult();
+
+    /// <summary><see cref="TryRunAsync"/> for the synchronous plugins.</summary>
+    /// <exception cref="PluginFailedException">The command could not start.</exception>
+    public static CommandResult TryRun(string file, IReadOnlyList<string> arguments, CommandSettings? settings = null)
+        => TryRunAsync(file, arguments, CancellationToken.None, settings).GetAwaiter().GetResult();
+
+    /// <summary>Runs a command and returns how it ended, whatever its status.</summary>
+    /// <exception cref="PluginFailedException">The command could not start.</exception>
+    public static async Task<CommandResult> TryRunAsync(string file, IReadOnlyList<string> arguments, CancellationToken cancellationToken, CommandSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        if (echo)
+        cancellationToken.ThrowIfCancellationRequested();
+        settings ??= CommandSettings.Default;
+        if (settings.Echo)
         {
             Console.Out.WriteLine(Format(file, arguments));
             Console.Out.Flush();
@@ -120,51 +145,92 @@ internal static class Tool
         var startInfo = new ProcessStartInfo(file)
         {
             UseShellExecute = false,
-            // Our stdin held the arguments JSON and is used up; a child must not wait on it.
             RedirectStandardInput = true,
-            RedirectStandardOutput = discardStdout,
+            RedirectStandardOutput = settings.CaptureStdout || settings.StdoutTarget is not null,
+            RedirectStandardError = true,
         };
         foreach (string argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
 
+        foreach (var (name, value) in settings.Environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        using var process = new Process { StartInfo = startInfo };
         try
         {
-            using Process process = Process.Start(startInfo)
-                ?? throw new PluginFailedException($"could not start `{Format(file, arguments)}`");
-            process.StandardInput.Close();
-            Task drain = discardStdout ? process.StandardOutput.BaseStream.CopyToAsync(Stream.Null) : Task.CompletedTask;
-            process.WaitForExit();
-            drain.GetAwaiter().GetResult();
-            return process.ExitCode;
+            process.Start();
         }
         catch (Win32Exception e)
         {
-            throw new PluginFailedException($"could not start `{Format(file, arguments)}`: {e.Message}");
+            throw new PluginFailedException($"cannot run {file}: {e.Message}; is the tool installed in the build root?");
         }
+
+        using var kill = cancellationToken.Register(() =>
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+        });
+
+        Task<string> stderr = StderrTail.PumpAsync(process.StandardError.BaseStream, show: !settings.QuietStderr);
+        Task<string> stdout = settings.StdoutTarget is { } target
+            ? CopyAsync(process.StandardOutput.BaseStream, target)
+            : settings.CaptureStdout ? process.StandardOutput.ReadToEndAsync(CancellationToken.None) : Task.FromResult("");
+
+        try
+        {
+            if (settings.Input is not null)
+            {
+                await process.StandardInput.WriteAsync(settings.Input.AsMemory(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (IOException)
+        {
+            // The command exited without reading all of its input; its status tells the story.
+        }
+        finally
+        {
+            process.StandardInput.Close();
+        }
+
+        string output = await stdout.ConfigureAwait(false);
+        string tail = await stderr.ConfigureAwait(false);
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new CommandResult(process.ExitCode, output, tail);
     }
 
     /// <summary>The command as a shell would need it typed (for logs and messages).</summary>
-    public static string Format(string file, IReadOnlyList<string> arguments)
-    {
-        ArgumentNullException.ThrowIfNull(arguments);
-        var builder = new StringBuilder(Quote(file));
-        foreach (string argument in arguments)
-        {
-            builder.Append(' ').Append(Quote(argument));
-        }
+    public static string Format(string file, IReadOnlyList<string> arguments) => ShellWords.Join(file, arguments);
 
-        return builder.ToString();
+    /// <summary>The failure message of a command: which command, its exit status, and what it said last on stderr.</summary>
+    public static string DescribeFailure(string file, IReadOnlyList<string> arguments, CommandResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        string message = $"`{Format(file, arguments)}` failed with exit status {result.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        return result.StderrTail.Length == 0 ? message : $"{message}; its last error output:\n{result.StderrTail}";
     }
 
-    private static string Quote(string argument)
+    private static void Check(string file, IReadOnlyList<string> arguments, CommandResult result)
     {
-        if (argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c, StringComparison.Ordinal)))
+        if (result.ExitCode != 0)
         {
-            return argument;
+            throw new PluginFailedException(DescribeFailure(file, arguments, result));
         }
+    }
 
-        return "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    private static async Task<string> CopyAsync(Stream stdout, Stream target)
+    {
+        await stdout.CopyToAsync(target, CancellationToken.None).ConfigureAwait(false);
+        return "";
     }
 }

@@ -1,4 +1,4 @@
-namespace Engine.Plugins.Common;
+namespace Engine.Plugins.Shared;
 
 /// <summary>
 /// Mounts made by a plugin, undone in reverse order on dispose, also when the plugin fails. Inside
@@ -6,14 +6,14 @@ namespace Engine.Plugins.Common;
 /// plugin run by hand (tests, debugging) shares the caller's namespace, and a busy mount found at
 /// unmount time means something still runs in the tree: both are reasons to unmount explicitly.
 /// </summary>
-internal sealed class DiskMounts : IAsyncDisposable
+internal sealed class Mounts : IAsyncDisposable
 {
     private readonly Stack<string> _mounted = new();
 
     /// <summary>Runs <c>mount ARGS... TARGET</c> and remembers TARGET.</summary>
     public async Task MountAsync(IReadOnlyList<string> arguments, string target, CancellationToken cancellationToken)
     {
-        await DiskCommand.RunAsync("mount", [.. arguments, target], cancellationToken).ConfigureAwait(false);
+        await Command.RunAsync("mount", [.. arguments, target], cancellationToken).ConfigureAwait(false);
         _mounted.Push(target);
     }
 
@@ -23,11 +23,11 @@ internal sealed class DiskMounts : IAsyncDisposable
         var failures = new List<string>();
         while (_mounted.TryPop(out string? target))
         {
-            CommandResult result = await DiskCommand.TryRunAsync("umount", [target], CancellationToken.None).ConfigureAwait(false);
+            CommandResult result = await Command.TryRunAsync("umount", [target], CancellationToken.None).ConfigureAwait(false);
             if (result.ExitCode != 0)
             {
                 // Busy: detach it from the namespace now, the kernel finishes when the last user goes.
-                CommandResult lazy = await DiskCommand.TryRunAsync("umount", ["--lazy", target], CancellationToken.None).ConfigureAwait(false);
+                CommandResult lazy = await Command.TryRunAsync("umount", ["--lazy", target], CancellationToken.None).ConfigureAwait(false);
                 if (lazy.ExitCode != 0)
                 {
                     failures.Add(target);
@@ -37,7 +37,7 @@ internal sealed class DiskMounts : IAsyncDisposable
 
         if (failures.Count > 0)
         {
-            throw new Protocol.Sdk.PluginFailedException($"could not unmount {string.Join(", ", failures)}");
+            throw new Engine.Protocol.Sdk.PluginFailedException($"could not unmount {string.Join(", ", failures)}");
         }
     }
 

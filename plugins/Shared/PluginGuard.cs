@@ -1,12 +1,12 @@
 using Engine.Protocol.Sdk;
 
-namespace Engine.Plugins.Common;
+namespace Engine.Plugins.Shared;
 
 /// <summary>
-/// Turns the plain failures of file-system code (a missing file, a directory that is not there)
-/// into <see cref="PluginFailedException"/>: exit status 1 and one line on stderr, as osbuild's
-/// stages end on an unhandled Python error (plugins.md section 0). Without it a NativeAOT process
-/// dies from an unhandled exception with SIGABRT and a stack trace.
+/// Turns the plain failures of plugin code (a missing file, a directory that is not there, a value
+/// that does not parse) into <see cref="PluginFailedException"/>: exit status 1 and one line on
+/// stderr, as osbuild's stages end on an unhandled Python error (plugins.md section 0). Without it
+/// a NativeAOT process dies from an unhandled exception with SIGABRT and a stack trace.
 /// </summary>
 internal static class PluginGuard
 {
@@ -15,7 +15,7 @@ internal static class PluginGuard
         {
             try
             {
-                await body(context, cancellationToken);
+                await body(context, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException
                 or KeyNotFoundException or FormatException or ArgumentException or System.Text.Json.JsonException)

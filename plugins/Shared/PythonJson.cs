@@ -1,12 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using Engine.Protocol;
 
-namespace Engine.Plugins.Common;
+namespace Engine.Plugins.Shared;
 
 /// <summary>
-/// Python's <c>json.dumps(value)</c> text (insertion order, <c>", "</c> and <c>": "</c>, ASCII with
-/// <c>\uXXXX</c> escapes) for messages that osbuild's plugins print. Numbers keep their raw text:
-/// the host already wrote them in Python's spelling on stdin.
+/// Python's <c>json.dumps(value)</c> text of an option (insertion order, spelled by
+/// <see cref="PythonJsonText"/> as the host's writer spells it) for the messages that osbuild's
+/// plugins print. Numbers keep their raw text: the host already wrote them in Python's spelling on stdin.
 /// </summary>
 internal static class PythonJson
 {
@@ -23,13 +24,13 @@ internal static class PythonJson
         {
             case JsonValueKind.Object:
                 builder.Append('{');
-                bool firstMember = true;
+                string separator = "";
                 foreach (JsonProperty property in value.EnumerateObject())
                 {
-                    builder.Append(firstMember ? "" : ", ");
-                    firstMember = false;
-                    WriteString(builder, property.Name);
-                    builder.Append(": ");
+                    builder.Append(separator);
+                    separator = PythonJsonText.ItemSeparator;
+                    PythonJsonText.AppendString(builder, property.Name);
+                    builder.Append(PythonJsonText.KeySeparator);
                     Write(builder, property.Value);
                 }
 
@@ -37,18 +38,11 @@ internal static class PythonJson
                 break;
             case JsonValueKind.Array:
                 builder.Append('[');
-                bool firstItem = true;
-                foreach (JsonElement item in value.EnumerateArray())
-                {
-                    builder.Append(firstItem ? "" : ", ");
-                    firstItem = false;
-                    Write(builder, item);
-                }
-
+                builder.AppendJoin(PythonJsonText.ItemSeparator, value.EnumerateArray().Select(Dumps));
                 builder.Append(']');
                 break;
             case JsonValueKind.String:
-                WriteString(builder, value.GetString()!);
+                PythonJsonText.AppendString(builder, value.GetString()!);
                 break;
             case JsonValueKind.Undefined:
                 builder.Append("null");
@@ -57,36 +51,5 @@ internal static class PythonJson
                 builder.Append(value.GetRawText());
                 break;
         }
-    }
-
-    public static void WriteString(StringBuilder builder, string text)
-    {
-        builder.Append('"');
-        foreach (char c in text)
-        {
-            switch (c)
-            {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
-                case '\b': builder.Append("\\b"); break;
-                case '\f': builder.Append("\\f"); break;
-                default:
-                    if (c < 0x20 || c > 0x7e)
-                    {
-                        builder.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        builder.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        builder.Append('"');
     }
 }

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Engine.Plugins.Common;
+namespace Engine.Plugins.Shared;
 
 /// <summary>
 /// Text files the way osbuild's stages read and write them (plugins.md section 0): UTF-8 without
@@ -53,8 +53,4 @@ internal static class TextFiles
             start = end + 1;
         }
     }
-
-    /// <summary>Whether something (even a dangling symlink) is at <paramref name="path"/>.</summary>
-    public static bool EntryExists(string path)
-        => File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
 }

@@ -1,9 +1,10 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using Engine.Plugins.Shared;
 using Engine.Protocol.Sdk;
 
-namespace Engine.Plugins.Common;
+namespace Engine.Plugins.Assemblers.Common;
 
 /// <summary>
 /// The layout of a FAT file system as its boot sector records it, and the layout mkfs.fat chooses
@@ -50,7 +51,7 @@ internal sealed record DiskFatLayout(
             }
 
             // Its banner on stdout would only repeat the one of the real run.
-            CommandResult result = await DiskCommand.TryRunAsync("mkfs.vfat", [probe], cancellationToken, captureStdout: true).ConfigureAwait(false);
+            CommandResult result = await Command.TryRunAsync("mkfs.vfat", [probe], cancellationToken, new() { CaptureStdout = true }).ConfigureAwait(false);
             if (result.ExitCode != 0)
             {
                 throw new PluginFailedException(
@@ -61,7 +62,7 @@ internal sealed record DiskFatLayout(
         }
         finally
         {
-            await DiskCommand.TryRunAsync("rm", ["-rf", "--one-file-system", "--", work], CancellationToken.None).ConfigureAwait(false);
+            await Command.TryRunAsync("rm", ["-rf", "--one-file-system", "--", work], CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using Engine.Plugins.Shared;
 using Engine.Protocol.Sdk;
 
-namespace Engine.Plugins.Common;
+namespace Engine.Plugins.Assemblers.Common;
 
 /// <summary>A file system to make: type (ext4, xfs, vfat), UUID and optional label.</summary>
 internal sealed record DiskFilesystem(string Type, string Uuid, string? Label);
@@ -52,7 +53,7 @@ internal static class DiskFilesystems
         arguments.AddRange(["-d", content, image, $"{(size / 1024).ToString(CultureInfo.InvariantCulture)}k"]);
 
         // "y" answers mke2fs' question when the image already carries a partition table, as the reference does.
-        await DiskCommand.RunAsync("mkfs.ext4", arguments, cancellationToken, input: "y\n").ConfigureAwait(false);
+        await Command.RunAsync("mkfs.ext4", arguments, cancellationToken, new() { Input = "y\n" }).ConfigureAwait(false);
         await CopyRootAttributesAsync(image, offset, content, cancellationToken).ConfigureAwait(false);
     }
 
@@ -65,7 +66,7 @@ internal static class DiskFilesystems
     /// </summary>
     private static async Task CopyRootAttributesAsync(string image, long offset, string content, CancellationToken cancellationToken)
     {
-        string stat = await DiskCommand.RunAsync("stat", ["-c", "%f %u %g %X %Y", content], cancellationToken, captureStdout: true).ConfigureAwait(false);
+        string stat = await Command.CaptureAsync("stat", ["-c", "%f %u %g %X %Y", content], cancellationToken).ConfigureAwait(false);
         string[] fields = stat.Trim().Split(' ');
         int mode = int.Parse(fields[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         var commands = new StringBuilder()
@@ -80,7 +81,7 @@ internal static class DiskFilesystems
         try
         {
             int index = 0;
-            foreach (var (name, value) in DiskXattrs.Read(content))
+            foreach (var (name, value) in Engine.Native.Xattrs.Read(content))
             {
                 string file = Path.Combine(values, index++.ToString(CultureInfo.InvariantCulture));
                 await File.WriteAllBytesAsync(file, value, cancellationToken).ConfigureAwait(false);
@@ -89,13 +90,13 @@ internal static class DiskFilesystems
 
             string device = offset > 0 ? $"{image}?offset={offset.ToString(CultureInfo.InvariantCulture)}" : image;
             string[] arguments = ["-w", "-f", "-", device];
-            CommandResult result = await DiskCommand.TryRunAsync("debugfs", arguments, cancellationToken, input: commands.ToString(), captureStdout: true).ConfigureAwait(false);
+            CommandResult result = await Command.TryRunAsync("debugfs", arguments, cancellationToken, new() { Input = commands.ToString(), CaptureStdout = true }).ConfigureAwait(false);
 
             // debugfs exits 0 when a request fails; anything on stderr but its banner is a failure.
             bool complained = result.StderrTail.Split('\n').Any(line => line.Length > 0 && !line.StartsWith("debugfs ", StringComparison.Ordinal));
             if (result.ExitCode != 0 || complained)
             {
-                throw new PluginFailedException($"copying the attributes of {content} to the root of the new file system failed: " + DiskCommand.DescribeFailure("debugfs", arguments, result));
+                throw new PluginFailedException($"copying the attributes of {content} to the root of the new file system failed: " + Command.DescribeFailure("debugfs", arguments, result));
             }
         }
         finally
@@ -137,7 +138,7 @@ internal static class DiskFilesystems
         DiskFatLayout layout = await DiskFatLayout.ProbeAsync(size, cancellationToken).ConfigureAwait(false);
         arguments.AddRange(layout.MkfsArguments());
         arguments.AddRange([image, layout.MkfsBlocks.ToString(CultureInfo.InvariantCulture)]);
-        await DiskCommand.RunAsync("mkfs.vfat", arguments, cancellationToken).ConfigureAwait(false);
+        await Command.RunAsync("mkfs.vfat", arguments, cancellationToken).ConfigureAwait(false);
         DiskFatLayout made = DiskFatLayout.Read(image, offset, $"the partition at byte {offset}");
         if (made != layout)
         {
@@ -155,7 +156,7 @@ internal static class DiskFilesystems
         // -s recursive, -p keep attributes, -m keep modification times, -Q stop at the first error.
         string drive = $"{image}@@{offset.ToString(CultureInfo.InvariantCulture)}";
         var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["MTOOLS_SKIP_CHECK"] = "1" };
-        await DiskCommand.RunAsync("mcopy", ["-s", "-p", "-m", "-Q", "-i", drive, .. entries.Order(StringComparer.Ordinal), "::/"], cancellationToken, environment: environment).ConfigureAwait(false);
+        await Command.RunAsync("mcopy", ["-s", "-p", "-m", "-Q", "-i", drive, .. entries.Order(StringComparer.Ordinal), "::/"], cancellationToken, new() { Environment = environment }).ConfigureAwait(false);
     }
 
     /// <summary>FAT stores regular files and directories only; the reference's <c>cp -a</c> fails on anything else too.</summary>
@@ -166,7 +167,7 @@ internal static class DiskFilesystems
             return;
         }
 
-        string found = await DiskCommand.RunAsync("find", [content, "-mindepth", "1", "!", "-type", "f", "!", "-type", "d", "-print", "-quit"], cancellationToken, captureStdout: true).ConfigureAwait(false);
+        string found = await Command.CaptureAsync("find", [content, "-mindepth", "1", "!", "-type", "f", "!", "-type", "d", "-print", "-quit"], cancellationToken).ConfigureAwait(false);
         if (found.Length > 0)
         {
             throw new PluginFailedException($"'{found.Trim()}' is a symlink or special file, which a FAT file system cannot hold");
@@ -184,17 +185,17 @@ internal static class DiskFilesystems
         }
 
         arguments.Add(device);
-        await DiskCommand.RunAsync("mkfs.xfs", arguments, cancellationToken).ConfigureAwait(false);
+        await Command.RunAsync("mkfs.xfs", arguments, cancellationToken).ConfigureAwait(false);
 
         DirectoryInfo mountpoint = Directory.CreateTempSubdirectory("osbuild-mnt");
         try
         {
-            await using (var mounts = new DiskMounts())
+            await using (var mounts = new Mounts())
             {
                 await mounts.MountAsync([device], mountpoint.FullName, cancellationToken).ConfigureAwait(false);
                 if (Directory.Exists(content))
                 {
-                    await DiskCommand.RunAsync("cp", ["-a", "--", Path.Combine(content, "."), mountpoint.FullName], cancellationToken).ConfigureAwait(false);
+                    await Command.RunAsync("cp", ["-a", "--", Path.Combine(content, "."), mountpoint.FullName], cancellationToken).ConfigureAwait(false);
                 }
             }
         }

@@ -1,7 +1,7 @@
 using Engine.Protocol;
 using Engine.Protocol.Sdk;
 
-namespace Engine.Plugins.Common;
+namespace Engine.Plugins.Assemblers.Common;
 
 /// <summary>
 /// Loop devices borrowed from the host's loop service (fd 3) for the duration of an assembler

@@ -1,4 +1,6 @@
-namespace Engine.Plugins.Common;
+using Engine.Plugins.Shared;
+
+namespace Engine.Plugins.Assemblers.Common;
 
 /// <summary>
 /// The directory whose content goes into the file system mounted at one mountpoint of the image:
@@ -49,7 +51,7 @@ internal sealed class DiskStaging : IAsyncDisposable
         {
             if (Directory.Exists(source))
             {
-                await DiskCommand.RunAsync("cp", ["-a", "--", System.IO.Path.Combine(source, "."), staging], cancellationToken).ConfigureAwait(false);
+                await Command.RunAsync("cp", ["-a", "--", System.IO.Path.Combine(source, "."), staging], cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -69,7 +71,7 @@ internal sealed class DiskStaging : IAsyncDisposable
                 Directory.CreateDirectory(inStaging);
                 foreach (string entry in Directory.EnumerateFileSystemEntries(inStaging))
                 {
-                    DiskDebianTree.DeleteEntry(entry);
+                    FileEntries.Delete(entry);
                 }
 
                 if (Directory.Exists(inTree))
@@ -105,7 +107,7 @@ internal sealed class DiskStaging : IAsyncDisposable
         if (_owned is not null)
         {
             // Our own copy, with nothing mounted below it; --one-file-system all the same.
-            await DiskCommand.TryRunAsync("rm", ["-rf", "--one-file-system", "--", _owned], CancellationToken.None).ConfigureAwait(false);
+            await Command.TryRunAsync("rm", ["-rf", "--one-file-system", "--", _owned], CancellationToken.None).ConfigureAwait(false);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Shared;
 
 namespace Engine.Plugins.Assemblers.Noop;
 

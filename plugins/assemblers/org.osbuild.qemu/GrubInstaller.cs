@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
-using Engine.Plugins.Common;
+using Engine.Plugins.Assemblers.Common;
+using Engine.Plugins.Shared;
 using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Assemblers.Qemu;
@@ -53,7 +54,7 @@ internal static class GrubInstaller
         string core = Path.Combine("/var/tmp", $"grub2-core-{Guid.NewGuid():N}.img");
         try
         {
-            await DiskCommand.RunAsync(FindMkImage(), [
+            await Command.RunAsync(FindMkImage(), [
                 "--verbose",
                 "--directory", moduleDirectory,
                 "--prefix", $"(,{partId})/{grubDirectory}",

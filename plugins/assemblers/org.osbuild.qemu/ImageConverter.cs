@@ -1,4 +1,5 @@
-using Engine.Plugins.Common;
+using Engine.Plugins.Shared;
+
 
 namespace Engine.Plugins.Assemblers.Qemu;
 
@@ -11,12 +12,12 @@ internal static class ImageConverter
         {
             case "raw":
                 // cp keeps the holes of the sparse image (--sparse=auto).
-                await DiskCommand.RunAsync("cp", ["--", image, target], cancellationToken).ConfigureAwait(false);
+                await Command.RunAsync("cp", ["--", image, target], cancellationToken).ConfigureAwait(false);
                 break;
             case "raw.xz":
                 await using (var output = new FileStream(target, FileMode.Create, FileAccess.Write))
                 {
-                    await DiskCommand.RunAsync("xz", ["--keep", "--stdout", "-0", image], cancellationToken, stdoutTarget: output).ConfigureAwait(false);
+                    await Command.RunAsync("xz", ["--keep", "--stdout", "-0", image], cancellationToken, new() { StdoutTarget = output }).ConfigureAwait(false);
                 }
 
                 break;
@@ -38,5 +39,5 @@ internal static class ImageConverter
     }
 
     private static Task QemuImgAsync(string[] arguments, CancellationToken cancellationToken)
-        => DiskCommand.RunAsync("qemu-img", ["convert", .. arguments], cancellationToken);
+        => Command.RunAsync("qemu-img", ["convert", .. arguments], cancellationToken);
 }

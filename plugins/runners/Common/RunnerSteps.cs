@@ -1,13 +1,15 @@
-using System.Diagnostics;
 using System.Text;
+using Engine.Plugins.Shared;
+using Engine.Protocol.Sdk;
 
-namespace Engine.Plugins.Common;
+namespace Engine.Plugins.Runners.Common;
 
 /// <summary>
 /// The preparation steps of osbuild's runners (plugins.md section 4), each on its own so a runner
 /// lists the ones its distribution needs in order. All of them write only into the container's
 /// private, throw-away <c>/etc</c>, <c>/var</c>, <c>/tmp</c> and <c>/run</c>; the build root's
 /// <c>/usr</c> is read-only. Programs run without echo: the stage log starts with the stage's own output.
+/// A failed step throws <see cref="PluginFailedException"/>, which <see cref="RunnerProgram"/> reports.
 /// The host may have bound some of the build root's own <c>/etc</c> entries read-only into the
 /// private <c>/etc</c> (the loader cache, passwd/group, ssl, pki, alternatives…: Engine.Host's
 /// <c>BuildRoot.EtcEntries</c>); a step whose result is already there is skipped, since it
@@ -45,7 +47,7 @@ internal static class RunnerSteps
         {
         }
 
-        RunChecked("ldconfig", [], "libc-bin (Debian) / glibc (Fedora)");
+        Command.Run(Command.Require("ldconfig", "libc-bin (Debian) / glibc (Fedora)"), []);
     }
 
     /// <summary>
@@ -60,26 +62,12 @@ internal static class RunnerSteps
             return;
         }
 
-        string sysusers = Require("systemd-sysusers", "systemd");
-        var startInfo = new ProcessStartInfo(sysusers)
+        string sysusers = Command.Require("systemd-sysusers", "systemd");
+        CommandResult result = Command.TryRun(sysusers, [], new() { CaptureStdout = true, QuietStderr = true });
+        if (result.ExitCode != 0)
         {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using Process process = Process.Start(startInfo) ?? throw new RunnerFailedException("could not start systemd-sysusers");
-        process.StandardInput.Close();
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, line) => Collect(output, line.Data);
-        process.ErrorDataReceived += (_, line) => Collect(output, line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            Console.Error.Write(output.ToString());
-            throw new RunnerFailedException($"systemd-sysusers failed with exit status {process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            Console.Error.Write(result.Stdout);
+            throw new PluginFailedException(Command.DescribeFailure(sysusers, [], result));
         }
     }
 
@@ -98,7 +86,7 @@ internal static class RunnerSteps
     /// <summary>Step 4, Fedora/RHEL: the CA trust bundle, only when <c>update-ca-trust</c> exists and the host gave no <c>/etc/pki</c>.</summary>
     public static void CaTrust()
     {
-        if (Tool.Find("update-ca-trust") is not { } updateCaTrust || Directory.Exists("/etc/pki"))
+        if (Command.Find("update-ca-trust") is not { } updateCaTrust || Directory.Exists("/etc/pki"))
         {
             return;
         }
@@ -106,7 +94,7 @@ internal static class RunnerSteps
         CreateNewDirectory("/etc/pki/ca-trust/extracted/pem");
         CreateNewDirectory("/etc/pki/tls/certs");
         File.CreateSymbolicLink("/etc/pki/tls/certs/ca-bundle.crt", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem");
-        Tool.Run(updateCaTrust, ["extract"], echo: false);
+        Command.TryRun(updateCaTrust, ["extract"]);
     }
 
     /// <summary>
@@ -117,7 +105,7 @@ internal static class RunnerSteps
     /// </summary>
     public static void CaCertificates()
     {
-        if (Tool.Find("update-ca-certificates") is not { } updateCaCertificates || Directory.Exists("/etc/ssl"))
+        if (Command.Find("update-ca-certificates") is not { } updateCaCertificates || Directory.Exists("/etc/ssl"))
         {
             return;
         }
@@ -131,10 +119,7 @@ internal static class RunnerSteps
         }
 
         File.WriteAllText("/etc/ca-certificates.conf", list.ToString());
-        if (Tool.Run(updateCaCertificates, [], echo: false) is int status and not 0)
-        {
-            throw new RunnerFailedException($"update-ca-certificates failed with exit status {status.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-        }
+        Command.Run(updateCaCertificates, []);
     }
 
     /// <summary>
@@ -144,31 +129,13 @@ internal static class RunnerSteps
     /// </summary>
     public static void Tmpfiles(bool quiet = false)
     {
-        if (Tool.Find("systemd-tmpfiles") is not { } tmpfiles)
+        if (Command.Find("systemd-tmpfiles") is not { } tmpfiles)
         {
             return;
         }
 
-        if (!quiet)
-        {
-            Tool.Run(tmpfiles, ["--create"], echo: false);
-            return;
-        }
-
-        var startInfo = new ProcessStartInfo(tmpfiles)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        startInfo.ArgumentList.Add("--create");
-        using Process process = Process.Start(startInfo) ?? throw new RunnerFailedException("could not start systemd-tmpfiles");
-        process.StandardInput.Close();
-        Task output = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-        Task errors = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
-        process.WaitForExit();
-        Task.WaitAll(output, errors);
+        // osbuild ignores how it ends.
+        Command.TryRun(tmpfiles, ["--create"], quiet ? new() { StdoutTarget = Stream.Null, QuietStderr = true } : null);
     }
 
     /// <summary>
@@ -199,7 +166,7 @@ internal static class RunnerSteps
     public static void CaCertificatesBundle()
     {
         const string Root = "/usr/share/ca-certificates";
-        if (!Directory.Exists(Root) || Tool.Find("update-ca-certificates") is null || Directory.Exists("/etc/ssl"))
+        if (!Directory.Exists(Root) || Command.Find("update-ca-certificates") is null || Directory.Exists("/etc/ssl"))
         {
             return;
         }
@@ -226,7 +193,7 @@ internal static class RunnerSteps
             name = (name.EndsWith(".crt", StringComparison.Ordinal) ? name[..^4] : name)
                 .Replace(' ', '_').Replace(',', '_').Replace('(', '=').Replace(')', '=');
             string link = $"/etc/ssl/certs/{name}.pem";
-            if (!TextFiles.EntryExists(link))
+            if (!FileEntries.Exists(link))
             {
                 File.CreateSymbolicLink(link, certificate);
             }
@@ -246,7 +213,7 @@ internal static class RunnerSteps
     /// <summary>Step 7: no <c>/etc/nsswitch.conf</c>, so that glibc does not try nss-resolve in a container that never booted.</summary>
     public static void RemoveNsswitch()
     {
-        if (TextFiles.EntryExists("/etc/nsswitch.conf"))
+        if (FileEntries.Exists("/etc/nsswitch.conf"))
         {
             File.Delete("/etc/nsswitch.conf");
         }
@@ -274,7 +241,7 @@ internal static class RunnerSteps
 
     private static void LinkIfMissing(string path, string target)
     {
-        if (!TextFiles.EntryExists(path))
+        if (!FileEntries.Exists(path))
         {
             File.CreateSymbolicLink(path, target);
         }
@@ -282,7 +249,7 @@ internal static class RunnerSteps
 
     private static void CopyOrWrite(string source, string target, string fallback)
     {
-        if (TextFiles.EntryExists(target))
+        if (FileEntries.Exists(target))
         {
             return;
         }
@@ -317,33 +284,9 @@ internal static class RunnerSteps
     {
         if (Directory.Exists(path))
         {
-            throw new RunnerFailedException($"{path} exists already; the runner expects a fresh, empty /etc");
+            throw new PluginFailedException($"{path} exists already; the runner expects a fresh, empty /etc");
         }
 
         Directory.CreateDirectory(path);
-    }
-
-    private static string Require(string name, string package)
-        => Tool.Find(name) ?? throw new RunnerFailedException($"{name} not found in the build root: install the {package} package in the build root");
-
-    private static void RunChecked(string name, IReadOnlyList<string> arguments, string package)
-    {
-        string file = Require(name, package);
-        int status = Tool.Run(file, arguments, echo: false);
-        if (status != 0)
-        {
-            throw new RunnerFailedException($"`{Tool.Format(file, arguments)}` failed with exit status {status.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-        }
-    }
-
-    private static void Collect(StringBuilder output, string? line)
-    {
-        if (line is not null)
-        {
-            lock (output)
-            {
-                output.Append(line).Append('\n');
-            }
-        }
     }
 }

@@ -1,10 +1,12 @@
-namespace Engine.Plugins.Common;
+using Engine.Plugins.Shared;
+
+namespace Engine.Plugins.Stages.Common;
 
 /// <summary>
 /// Clean-ups shared by the Debian tree stages (org.osbuild.debootstrap, org.osbuild.apt): what
 /// apt and package scripts leave in a tree that has no place in an image.
 /// </summary>
-internal static class DiskDebianTree
+internal static class DebianTree
 {
     /// <summary>
     /// Removes apt's downloaded package lists and caches. The lists are a snapshot of the archive
@@ -28,7 +30,7 @@ internal static class DiskDebianTree
                     continue;
                 }
 
-                DeleteEntry(entry);
+                FileEntries.Delete(entry);
             }
 
             DeleteFiles(Path.Combine(lists, "partial"), "*");
@@ -56,21 +58,6 @@ internal static class DiskDebianTree
         if (File.Exists(dbusId) && new FileInfo(dbusId).LinkTarget is null)
         {
             File.Delete(dbusId);
-        }
-    }
-
-    /// <summary>Deletes a file, symlink or directory (recursively, without following symlinks).</summary>
-    public static void DeleteEntry(string path)
-    {
-        var info = new FileInfo(path);
-        if (info.LinkTarget is null && Directory.Exists(path))
-        {
-            // Directory.Delete(recursive) removes symlinks inside without following them.
-            Directory.Delete(path, recursive: true);
-        }
-        else if (info.Exists || info.LinkTarget is not null)
-        {
-            File.Delete(path);
         }
     }
 

@@ -1,8 +1,8 @@
 using System.Globalization;
-using Engine.Plugins.Common;
+using Engine.Plugins.Shared;
 using Engine.Protocol.Sdk;
 
-namespace Engine.Plugins.Stages.Rpm;
+namespace Engine.Plugins.Stages.Common;
 
 /// <summary>
 /// What org.osbuild.rpm, org.osbuild.dnf and org.osbuild.yum do around the package manager: the API
@@ -27,7 +27,7 @@ internal static class PackageTree
     /// /etc/machine-id when the tree has none.
     /// </summary>
     /// <returns>Whether the fake machine id was created (and must be replaced by <see cref="Finish"/>).</returns>
-    public static async Task<bool> PrepareAsync(string tree, DiskMounts mounts, CancellationToken cancellationToken)
+    public static async Task<bool> PrepareAsync(string tree, Mounts mounts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mounts);
         foreach (string name in new[] { "dev", "sys", "proc" })
@@ -38,7 +38,7 @@ internal static class PackageTree
         }
 
         string machineId = Path.Combine(tree, "etc/machine-id");
-        if (TextFiles.EntryExists(machineId))
+        if (FileEntries.Exists(machineId))
         {
             return false;
         }
@@ -70,7 +70,7 @@ internal static class PackageTree
         }
 
         string seed = Path.Combine(tree, "var/lib/systemd/random-seed");
-        if (TextFiles.EntryExists(seed))
+        if (FileEntries.Exists(seed))
         {
             File.Delete(seed);
         }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Engine.Plugins.Common;
+namespace Engine.Plugins.Stages.Common;
 
 /// <summary>
 /// How osbuild's Python stages see JSON values: <c>str(x)</c> when they interpolate an option

@@ -1,4 +1,6 @@
-namespace Engine.Plugins.Common;
+using Engine.Plugins.Shared;
+
+namespace Engine.Plugins.Stages.Common;
 
 /// <summary>
 /// The shared shape of the hostname, keymap, locale and timezone stages: drop the file that
@@ -13,13 +15,13 @@ internal static class SystemdFirstboot
     public static void Set(string tree, string file, string argument)
     {
         string path = tree + file;
-        if (TextFiles.EntryExists(path))
+        if (FileEntries.Exists(path))
         {
             Console.WriteLine($"{file} already exists. Replacing.");
             File.Delete(path);
         }
 
-        string firstboot = Tool.Require("systemd-firstboot", "systemd");
-        Tool.RunChecked(firstboot, [$"--root={tree}", argument]);
+        string firstboot = Command.Require("systemd-firstboot", "systemd");
+        Command.Run(firstboot, [$"--root={tree}", argument], CommandSettings.Echoed);
     }
 }

@@ -1,6 +1,7 @@
+using Engine.Plugins.Shared;
 using Engine.Protocol.Sdk;
 
-namespace Engine.Plugins.Common;
+namespace Engine.Plugins.Stages.Common;
 
 /// <summary>The <c>*.target.wants/UNIT → ../UNIT</c> link that stages write by hand instead of running systemctl.</summary>
 internal static class UnitLinks
@@ -16,7 +17,7 @@ internal static class UnitLinks
         }
 
         string link = Path.Join(folder, unit);
-        if (TextFiles.EntryExists(link))
+        if (FileEntries.Exists(link))
         {
             throw new PluginFailedException($"{link} exists already: this stage can run only once on a tree");
         }

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Shared;
+using Engine.Plugins.Stages.Common;
 using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.Chrony;
@@ -15,7 +17,7 @@ internal static class ChronyStage
 
     private static void Run(PluginContext context)
     {
-        var servers = StageOptions.Array(context.Options, "timeservers", required: true);
+        var servers = OptionReader.Array(context.Options, "timeservers", required: true);
         string path = Path.Join(context.Tree, "etc/chrony.conf");
         if (!File.Exists(path))
         {

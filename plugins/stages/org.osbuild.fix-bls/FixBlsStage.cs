@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Shared;
 using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.FixBls;
@@ -17,7 +18,7 @@ internal static class FixBlsStage
 
     private static void Run(PluginContext context)
     {
-        string prefix = StageOptions.String(context.Options, "prefix") ?? "/boot";
+        string prefix = OptionReader.String(context.Options, "prefix") ?? "/boot";
         string entries = Path.Join(context.Tree, "boot/loader/entries");
         if (!Directory.Exists(entries))
         {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Shared;
 using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.Grub2;
@@ -17,7 +18,7 @@ internal static class Grub2Stage
     public const string Name = "org.osbuild.grub2";
 
     [ModuleInitializer]
-    internal static void Register() => BuiltinRegistry.AddStage(Name, DiskErrors.Guard((context, _) =>
+    internal static void Register() => BuiltinRegistry.AddStage(Name, PluginGuard.Wrap((context, _) =>
     {
         Run(context.Tree, Grub2Options.Parse(context.Options));
         return Task.CompletedTask;

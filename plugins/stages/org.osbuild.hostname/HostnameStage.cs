@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Shared;
+using Engine.Plugins.Stages.Common;
 using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.Hostname;
@@ -12,7 +14,7 @@ internal static class HostnameStage
 
     private static void Run(PluginContext context)
     {
-        string hostname = StageOptions.RequiredString(context.Options, "hostname");
+        string hostname = OptionReader.RequiredString(context.Options, "hostname");
         SystemdFirstboot.Set(context.Tree, "/etc/hostname", $"--hostname={hostname}");
     }
 }

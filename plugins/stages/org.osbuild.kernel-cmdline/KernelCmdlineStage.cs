@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Shared;
 using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.KernelCmdline;
@@ -15,8 +16,8 @@ internal static class KernelCmdlineStage
 
     private static void Run(PluginContext context)
     {
-        string rootFsUuid = StageOptions.String(context.Options, "root_fs_uuid") ?? "";
-        string kernelOpts = StageOptions.String(context.Options, "kernel_opts") ?? "";
+        string rootFsUuid = OptionReader.String(context.Options, "root_fs_uuid") ?? "";
+        string kernelOpts = OptionReader.String(context.Options, "kernel_opts") ?? "";
         var parameters = new List<string>();
         if (rootFsUuid.Length > 0)
         {

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Shared;
+using Engine.Plugins.Stages.Common;
 using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.Keymap;
@@ -12,7 +14,7 @@ internal static class KeymapStage
 
     private static void Run(PluginContext context)
     {
-        string keymap = StageOptions.RequiredString(context.Options, "keymap");
+        string keymap = OptionReader.RequiredString(context.Options, "keymap");
         SystemdFirstboot.Set(context.Tree, "/etc/vconsole.conf", $"--keymap={keymap}");
     }
 }

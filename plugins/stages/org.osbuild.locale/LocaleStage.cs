@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Shared;
+using Engine.Plugins.Stages.Common;
 using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.Locale;
@@ -16,7 +18,7 @@ internal static class LocaleStage
 
     private static void Run(PluginContext context)
     {
-        string language = StageOptions.RequiredString(context.Options, "language");
+        string language = OptionReader.RequiredString(context.Options, "language");
         SystemdFirstboot.Set(context.Tree, "/etc/locale.conf", $"--locale={language}");
     }
 }

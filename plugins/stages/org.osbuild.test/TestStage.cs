@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Shared;
+using Engine.Plugins.Stages.Common;
 using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.Test;
@@ -17,7 +19,7 @@ internal static class TestStage
 
     private static void Run(PluginContext context)
     {
-        string script = StageOptions.RequiredString(context.Options, "script");
+        string script = OptionReader.RequiredString(context.Options, "script");
         string system = Path.Join(context.Tree, "etc/systemd/system");
         if (!Directory.Exists(system))
         {

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Shared;
+using Engine.Plugins.Stages.Common;
 using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.Timezone;
@@ -12,7 +14,7 @@ internal static class TimezoneStage
 
     private static void Run(PluginContext context)
     {
-        string zone = StageOptions.RequiredString(context.Options, "zone");
+        string zone = OptionReader.RequiredString(context.Options, "zone");
         SystemdFirstboot.Set(context.Tree, "/etc/localtime", $"--timezone={zone}");
     }
 }

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Shared;
+using Engine.Plugins.Stages.Common;
 using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.Zipl;
@@ -16,7 +18,7 @@ internal static class ZiplStage
 
     private static void Run(PluginContext context)
     {
-        JsonElement? timeout = StageOptions.Find(context.Options, "timeout");
+        JsonElement? timeout = OptionReader.Find(context.Options, "timeout");
         string timeoutText = timeout is { } value ? PythonValue.Str(value) : "0";
         Directory.CreateDirectory(Path.Join(context.Tree, "etc"));
         TextFiles.Replace(
