@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Engine.Protocol;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Builtin;
 

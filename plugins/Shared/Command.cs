@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Shared;
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Shared;
 

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Shared;
 

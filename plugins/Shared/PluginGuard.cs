@@ -1,5 +1,3 @@
-using Engine.Protocol.Sdk;
-
 namespace Engine.Plugins.Shared;
 
 /// <summary>

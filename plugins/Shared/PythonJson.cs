@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Engine.Protocol;
 
 namespace Engine.Plugins.Shared;

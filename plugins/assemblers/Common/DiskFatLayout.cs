@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using Engine.Plugins.Shared;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Assemblers.Common;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Engine.Plugins.Shared;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Assemblers.Common;
 

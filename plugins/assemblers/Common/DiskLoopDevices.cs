@@ -1,5 +1,4 @@
 using Engine.Protocol;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Assemblers.Common;
 

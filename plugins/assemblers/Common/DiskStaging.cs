@@ -1,5 +1,3 @@
-using Engine.Plugins.Shared;
-
 namespace Engine.Plugins.Assemblers.Common;
 
 /// <summary>

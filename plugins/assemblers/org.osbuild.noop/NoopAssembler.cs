@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using Engine.Plugins.Builtin;
-using Engine.Plugins.Shared;
 
 namespace Engine.Plugins.Assemblers.Noop;
 

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using Engine.Plugins.Assemblers.Common;
-using Engine.Plugins.Shared;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Assemblers.Qemu;
 

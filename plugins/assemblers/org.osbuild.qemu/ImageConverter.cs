@@ -1,6 +1,3 @@
-using Engine.Plugins.Shared;
-
-
 namespace Engine.Plugins.Assemblers.Qemu;
 
 /// <summary>Turns the raw disk into the requested format in the output directory (spec 2.2 step 9).</summary>

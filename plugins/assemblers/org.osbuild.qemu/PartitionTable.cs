@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using Engine.Plugins.Shared;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Assemblers.Qemu;
 

@@ -1,7 +1,4 @@
-using System.Text.Json;
 using Engine.Plugins.Assemblers.Common;
-using Engine.Plugins.Shared;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Assemblers.Qemu;
 

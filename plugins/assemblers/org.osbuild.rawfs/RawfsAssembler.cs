@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Engine.Plugins.Assemblers.Common;
 using Engine.Plugins.Builtin;
-using Engine.Plugins.Shared;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Assemblers.Rawfs;
 

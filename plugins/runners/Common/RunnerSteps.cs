@@ -1,6 +1,4 @@
 using System.Text;
-using Engine.Plugins.Shared;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Runners.Common;
 

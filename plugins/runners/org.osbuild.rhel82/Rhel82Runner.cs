@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
 using Engine.Plugins.Builtin;
 using Engine.Plugins.Runners.Common;
-using Engine.Plugins.Shared;
 
 namespace Engine.Plugins.Runners.Rhel82;
 

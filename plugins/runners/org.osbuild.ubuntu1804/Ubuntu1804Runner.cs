@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Engine.Plugins.Builtin;
 using Engine.Plugins.Runners.Common;
 

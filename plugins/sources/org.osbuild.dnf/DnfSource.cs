@@ -1,9 +1,6 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Engine.Plugins.Builtin;
 using Engine.Protocol;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Sources.Dnf;
 

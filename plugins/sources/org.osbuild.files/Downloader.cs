@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using System.Security.Cryptography;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Sources.Files;
 

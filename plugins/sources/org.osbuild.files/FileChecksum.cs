@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Sources.Files;
 

@@ -1,8 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Sources.Files;
 

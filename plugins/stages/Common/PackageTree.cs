@@ -1,6 +1,4 @@
 using System.Globalization;
-using Engine.Plugins.Shared;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.Common;
 

@@ -1,6 +1,3 @@
-using Engine.Plugins.Shared;
-using Engine.Protocol.Sdk;
-
 namespace Engine.Plugins.Stages.Common;
 
 /// <summary>The <c>*.target.wants/UNIT → ../UNIT</c> link that stages write by hand instead of running systemctl.</summary>

@@ -1,13 +1,9 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Engine.Plugins.Builtin;
-using Engine.Plugins.Shared;
 using Engine.Plugins.Stages.Common;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.Dnf;
 

@@ -1,7 +1,4 @@
-using System.Runtime.CompilerServices;
 using Engine.Plugins.Builtin;
-using Engine.Plugins.Shared;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.Firewall;
 

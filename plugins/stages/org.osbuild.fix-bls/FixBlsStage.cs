@@ -1,8 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using Engine.Plugins.Builtin;
-using Engine.Plugins.Shared;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.FixBls;
 

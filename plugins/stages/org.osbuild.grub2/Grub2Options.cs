@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Engine.Plugins.Shared;
-using Engine.Protocol.Sdk;
-
 namespace Engine.Plugins.Stages.Grub2;
 
 /// <summary>The options of org.osbuild.grub2, with spec 1.9's derived values.</summary>

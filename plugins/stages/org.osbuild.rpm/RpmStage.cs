@@ -1,10 +1,6 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Engine.Plugins.Builtin;
-using Engine.Plugins.Shared;
 using Engine.Plugins.Stages.Common;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.Rpm;
 

@@ -1,8 +1,5 @@
-using System.Runtime.CompilerServices;
 using Engine.Plugins.Builtin;
-using Engine.Plugins.Shared;
 using Engine.Plugins.Stages.Common;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.Test;
 
