@@ -49,6 +49,23 @@ public static unsafe partial class Xattrs
         return result;
     }
 
+    /// <summary>
+    /// Every attribute of <paramref name="path"/> (not following a symlink) by name, as the
+    /// assemblers carry a tree root's attributes over; none where the file system has no xattrs.
+    /// </summary>
+    /// <exception cref="NativeException">The attributes cannot be read.</exception>
+    public static IReadOnlyList<(string Name, byte[] Value)> Read(string path)
+    {
+        try
+        {
+            return [.. ReadAll(FileNames.NulTerminated(path), path).Select(a => (FileNames.DecodeZ(a.NameZ), a.Value))];
+        }
+        catch (NativeException e) when (e.Errno == LibC.ENOTSUP)
+        {
+            return [];
+        }
+    }
+
     /// <summary>The value of attribute <paramref name="nameZ"/>, or null when it is not set (ENODATA).</summary>
     /// <exception cref="NativeException">The attribute cannot be read.</exception>
     public static byte[]? Get(byte[] pathZ, ReadOnlySpan<byte> nameZ, string pathForErrors)

@@ -1,5 +1,4 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
 
 namespace Engine.Plugins.Assemblers.Noop;
 

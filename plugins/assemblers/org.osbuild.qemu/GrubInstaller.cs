@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Assemblers.Common;
 
 namespace Engine.Plugins.Assemblers.Qemu;
 
@@ -53,7 +52,7 @@ internal static class GrubInstaller
         string core = Path.Combine("/var/tmp", $"grub2-core-{Guid.NewGuid():N}.img");
         try
         {
-            await DiskCommand.RunAsync(FindMkImage(), [
+            await Command.RunAsync(FindMkImage(), [
                 "--verbose",
                 "--directory", moduleDirectory,
                 "--prefix", $"(,{partId})/{grubDirectory}",

@@ -1,5 +1,3 @@
-using Engine.Plugins.Common;
-
 namespace Engine.Plugins.Assemblers.Qemu;
 
 /// <summary>Turns the raw disk into the requested format in the output directory (spec 2.2 step 9).</summary>
@@ -11,12 +9,12 @@ internal static class ImageConverter
         {
             case "raw":
                 // cp keeps the holes of the sparse image (--sparse=auto).
-                await DiskCommand.RunAsync("cp", ["--", image, target], cancellationToken).ConfigureAwait(false);
+                await Command.RunAsync("cp", ["--", image, target], cancellationToken).ConfigureAwait(false);
                 break;
             case "raw.xz":
                 await using (var output = new FileStream(target, FileMode.Create, FileAccess.Write))
                 {
-                    await DiskCommand.RunAsync("xz", ["--keep", "--stdout", "-0", image], cancellationToken, stdoutTarget: output).ConfigureAwait(false);
+                    await Command.RunAsync("xz", ["--keep", "--stdout", "-0", image], cancellationToken, new() { StdoutTarget = output }).ConfigureAwait(false);
                 }
 
                 break;
@@ -38,5 +36,5 @@ internal static class ImageConverter
     }
 
     private static Task QemuImgAsync(string[] arguments, CancellationToken cancellationToken)
-        => DiskCommand.RunAsync("qemu-img", ["convert", .. arguments], cancellationToken);
+        => Command.RunAsync("qemu-img", ["convert", .. arguments], cancellationToken);
 }

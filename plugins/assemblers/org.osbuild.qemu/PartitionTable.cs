@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Assemblers.Qemu;
 
@@ -79,8 +76,8 @@ internal static class PartitionTable
 
     public static async Task<IReadOnlyList<Partition>> WriteAsync(string image, string label, string ptuuid, IReadOnlyList<PartitionSpec> partitions, CancellationToken cancellationToken)
     {
-        await DiskCommand.RunAsync("sfdisk", ["-q", image], cancellationToken, input: Script(label, ptuuid, partitions)).ConfigureAwait(false);
-        string json = await DiskCommand.RunAsync("sfdisk", ["--json", image], cancellationToken, captureStdout: true).ConfigureAwait(false);
+        await Command.RunAsync("sfdisk", ["-q", image], cancellationToken, new() { Input = Script(label, ptuuid, partitions) }).ConfigureAwait(false);
+        string json = await Command.CaptureAsync("sfdisk", ["--json", image], cancellationToken).ConfigureAwait(false);
         return ReadBack(json, partitions);
     }
 

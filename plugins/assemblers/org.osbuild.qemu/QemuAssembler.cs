@@ -1,6 +1,5 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Assemblers.Common;
+using Engine.Plugins.Builtin;
 
 namespace Engine.Plugins.Assemblers.Qemu;
 
@@ -18,7 +17,7 @@ internal static class QemuAssembler
     public const string Name = "org.osbuild.qemu";
 
     [ModuleInitializer]
-    internal static void Register() => BuiltinRegistry.AddAssembler(Name, DiskErrors.Guard(RunAsync));
+    internal static void Register() => BuiltinRegistry.AddAssembler(Name, PluginGuard.Wrap(RunAsync));
 
     private static async Task RunAsync(PluginContext context, CancellationToken cancellationToken)
     {
@@ -68,7 +67,7 @@ internal static class QemuAssembler
         }
         finally
         {
-            await DiskCommand.TryRunAsync("rm", ["-rf", "--one-file-system", "--", work], CancellationToken.None).ConfigureAwait(false);
+            await Command.TryRunAsync("rm", ["-rf", "--one-file-system", "--", work], CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Assemblers.Common;
 
 namespace Engine.Plugins.Assemblers.Qemu;
 
@@ -19,10 +17,11 @@ internal sealed record QemuOptions(
 
     public static QemuOptions Parse(JsonElement options)
     {
-        string format = DiskOptions.RequiredString(options, "format");
-        string filename = DiskOptions.RequiredString(options, "filename");
-        string ptuuid = DiskOptions.RequiredString(options, "ptuuid");
-        long size = DiskOptions.Integer(options, "size") ?? throw new PluginFailedException("option 'size' is required");
+        QemuOptionsJson given = OptionReader.Read(options, QemuJsonContext.Default.QemuOptionsJson);
+        string format = given.Format ?? throw OptionReader.Missing("format");
+        string filename = given.Filename ?? throw OptionReader.Missing("filename");
+        string ptuuid = given.PtUuid ?? throw OptionReader.Missing("ptuuid");
+        long size = given.Size ?? throw OptionReader.Missing("size");
 
         // Spec 2.2 step 1.
         if (size % 512 != 0)
@@ -40,7 +39,7 @@ internal sealed record QemuOptions(
             throw new PluginFailedException($"option 'filename' must be a plain file name, not '{filename}'");
         }
 
-        string label = DiskOptions.String(options, "pttype") switch
+        string label = given.PtType switch
         {
             null or "dos" or "mbr" => "dos",
             "gpt" => "gpt",
@@ -48,21 +47,16 @@ internal sealed record QemuOptions(
         };
 
         IReadOnlyList<PartitionSpec> partitions;
-        if (DiskOptions.Find(options, "partitions") is { } array)
+        if (given.Partitions is { } described)
         {
-            if (array.ValueKind != JsonValueKind.Array)
-            {
-                throw new PluginFailedException("option 'partitions' must be an array");
-            }
-
-            partitions = array.EnumerateArray().Select((p, i) => PartitionSpec.Parse(p, i)).ToList();
+            partitions = [.. described.Select((p, i) => PartitionSpec.From(p, i))];
         }
         else
         {
             // Legacy mode (step 3): one bootable Linux partition holding the root file system.
-            string rootUuid = DiskOptions.String(options, "root_fs_uuid")
+            string rootUuid = given.RootFsUuid
                 ?? throw new PluginFailedException("option 'root_fs_uuid' is required unless 'partitions' describes the layout");
-            string rootType = DiskOptions.String(options, "root_fs_type") ?? "ext4";
+            string rootType = given.RootFsType ?? "ext4";
             if (rootType is not ("ext4" or "xfs"))
             {
                 throw new PluginFailedException($"option 'root_fs_type' must be ext4 or xfs, not '{rootType}'");
@@ -73,11 +67,11 @@ internal sealed record QemuOptions(
 
         string bootloader = "none";
         string platform = "i386-pc";
-        if (DiskOptions.Find(options, "bootloader") is { } loader)
+        if (given.Bootloader is { } loader)
         {
-            bootloader = DiskOptions.String(loader, "type")
+            bootloader = loader.Type
                 ?? throw new PluginFailedException("option 'bootloader' needs a 'type' (grub2 or zipl)");
-            platform = DiskOptions.String(loader, "platform") ?? platform;
+            platform = loader.Platform ?? platform;
             if (bootloader is not ("grub2" or "zipl" or "none"))
             {
                 throw new PluginFailedException($"unknown bootloader type '{bootloader}'; use grub2 or zipl");
@@ -97,34 +91,29 @@ internal sealed record QemuOptions(
 /// <summary>One partition as the manifest describes it; null/0/"" fields are sfdisk's defaults.</summary>
 internal sealed record PartitionSpec(long? Start, long? Size, string? Type, bool Bootable, string? Name, MountedFilesystem? Filesystem)
 {
-    public static PartitionSpec Parse(JsonElement partition, int index)
+    /// <summary>Checks <c>partitions[<paramref name="index"/>]</c> and fills in its defaults.</summary>
+    public static PartitionSpec From(PartitionJson? partition, int index)
     {
-        if (partition.ValueKind != JsonValueKind.Object)
+        if (partition is null)
         {
             throw new PluginFailedException($"partitions[{index}] must be an object");
         }
 
         MountedFilesystem? filesystem = null;
-        if (DiskOptions.Find(partition, "filesystem") is { } fs)
+        if (partition.Filesystem is { } fs)
         {
-            string type = DiskOptions.RequiredString(fs, "type");
+            string type = fs.Type ?? throw OptionReader.Missing($"partitions[{index}].filesystem.type");
             if (type is not ("ext4" or "xfs" or "vfat"))
             {
                 throw new PluginFailedException($"partitions[{index}].filesystem.type must be ext4, xfs or vfat, not '{type}'");
             }
 
             filesystem = new MountedFilesystem(
-                new DiskFilesystem(type, DiskOptions.RequiredString(fs, "uuid"), DiskOptions.String(fs, "label")),
-                DiskOptions.RequiredString(fs, "mountpoint"));
+                new DiskFilesystem(type, fs.Uuid ?? throw OptionReader.Missing($"partitions[{index}].filesystem.uuid"), fs.Label),
+                fs.Mountpoint ?? throw OptionReader.Missing($"partitions[{index}].filesystem.mountpoint"));
         }
 
-        return new PartitionSpec(
-            DiskOptions.Integer(partition, "start"),
-            DiskOptions.Integer(partition, "size"),
-            DiskOptions.String(partition, "type"),
-            DiskOptions.Boolean(partition, "bootable", fallback: false),
-            DiskOptions.String(partition, "name"),
-            filesystem);
+        return new PartitionSpec(partition.Start, partition.Size, partition.Type, partition.Bootable ?? false, partition.Name, filesystem);
     }
 }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Assemblers.Common;
 
 namespace Engine.Plugins.Assemblers.Qemu;
 
@@ -34,7 +33,7 @@ internal static class ZiplInstaller
         DirectoryInfo root = Directory.CreateTempSubdirectory("osbuild-mnt");
         try
         {
-            await using var mounts = new DiskMounts();
+            await using var mounts = new Mounts();
 
             // The reference's order: by mountpoint length, so parents are mounted before children.
             foreach (Partition partition in partitions.Where(p => p.Spec.Filesystem is not null).OrderBy(p => p.Spec.Filesystem!.Mountpoint.Length))
@@ -47,7 +46,7 @@ internal static class ZiplInstaller
 
             Dictionary<string, string> entry = ReadDefaultEntry(Path.Combine(root.FullName, "boot/loader/entries"));
             string mnt = root.FullName;
-            await DiskCommand.RunAsync(Zipl, [
+            await Command.RunAsync(Zipl, [
                 "--verbose",
                 "--target", $"{mnt}/boot",
                 "--image", mnt + entry.GetValueOrDefault("linux", ""),

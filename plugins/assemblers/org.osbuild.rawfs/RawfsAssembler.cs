@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Assemblers.Common;
+using Engine.Plugins.Builtin;
 
 namespace Engine.Plugins.Assemblers.Rawfs;
 
@@ -17,14 +15,14 @@ internal static class RawfsAssembler
     public const string Name = "org.osbuild.rawfs";
 
     [ModuleInitializer]
-    internal static void Register() => BuiltinRegistry.AddAssembler(Name, DiskErrors.Guard(RunAsync));
+    internal static void Register() => BuiltinRegistry.AddAssembler(Name, PluginGuard.Wrap(RunAsync));
 
     private static async Task RunAsync(PluginContext context, CancellationToken cancellationToken)
     {
         JsonElement options = context.Options;
-        string filename = DiskOptions.RequiredString(options, "filename");
-        string uuid = DiskOptions.RequiredString(options, "root_fs_uuid");
-        string type = DiskOptions.String(options, "fs_type") ?? "ext4";
+        string filename = OptionReader.RequiredString(options, "filename");
+        string uuid = OptionReader.RequiredString(options, "root_fs_uuid");
+        string type = OptionReader.String(options, "fs_type") ?? "ext4";
         if (type is not ("ext4" or "xfs"))
         {
             throw new PluginFailedException($"option 'fs_type' must be ext4 or xfs, not '{type}'");
@@ -35,7 +33,7 @@ internal static class RawfsAssembler
             throw new PluginFailedException($"option 'filename' must be a plain file name, not '{filename}'");
         }
 
-        string size = DiskOptions.Find(options, "size") switch
+        string size = OptionReader.Find(options, "size") switch
         {
             { ValueKind: JsonValueKind.Number } number when number.TryGetInt64(out long bytes) && bytes > 0 => bytes.ToString(CultureInfo.InvariantCulture),
             { ValueKind: JsonValueKind.String } text => text.GetString()!,
@@ -48,16 +46,16 @@ internal static class RawfsAssembler
             string image = Path.Combine(work, "osbuild-image.raw");
 
             // truncate(1) itself, for its size syntax (2G, 512M, ...) that the reference accepts.
-            await DiskCommand.RunAsync("truncate", ["--size", size, image], cancellationToken).ConfigureAwait(false);
+            await Command.RunAsync("truncate", ["--size", size, image], cancellationToken).ConfigureAwait(false);
             long bytes = new FileInfo(image).Length;
             await DiskFilesystems.MakeAsync(context, image, 0, bytes, new DiskFilesystem(type, uuid, null), context.Tree, cancellationToken).ConfigureAwait(false);
 
             // mv, as the reference: a rename when /var/tmp and the output share a file system.
-            await DiskCommand.RunAsync("mv", ["--", image, Path.Combine(context.OutputDir, filename)], cancellationToken).ConfigureAwait(false);
+            await Command.RunAsync("mv", ["--", image, Path.Combine(context.OutputDir, filename)], cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            await DiskCommand.TryRunAsync("rm", ["-rf", "--one-file-system", "--", work], CancellationToken.None).ConfigureAwait(false);
+            await Command.TryRunAsync("rm", ["-rf", "--one-file-system", "--", work], CancellationToken.None).ConfigureAwait(false);
         }
     }
 }

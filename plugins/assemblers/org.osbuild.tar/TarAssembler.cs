@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
 
 namespace Engine.Plugins.Assemblers.Tar;
 
@@ -31,8 +29,8 @@ internal static class TarAssembler
 
     private static void Run(PluginContext context)
     {
-        string filename = StageOptions.RequiredString(context.Options, "filename");
-        string? compression = StageOptions.String(context.Options, "compression");
+        string filename = OptionReader.RequiredString(context.Options, "filename");
+        string? compression = OptionReader.String(context.Options, "compression");
         var arguments = new List<string>();
         if (compression is not null)
         {
@@ -42,16 +40,16 @@ internal static class TarAssembler
                     $"unknown compression '{compression}': use one of {string.Join(", ", s_compressors.Keys)}");
             }
 
-            if (!compressor.Programs.Any(program => Tool.Find(program) is not null))
+            if (!compressor.Programs.Any(program => Command.Find(program) is not null))
             {
-                Tool.Require(compressor.Programs[^1], compressor.Package);
+                Command.Require(compressor.Programs[^1], compressor.Package);
             }
 
             arguments.Add($"--{compression}");
         }
 
-        string tar = Tool.Require("tar", "tar");
+        string tar = Command.Require("tar", "tar");
         arguments.AddRange(["-cf", $"{context.OutputDir}/{filename}", "-C", context.Tree, "."]);
-        Tool.RunChecked(tar, arguments, discardStdout: true);
+        Command.Run(tar, arguments, CommandSettings.Echoed with { StdoutTarget = Stream.Null });
     }
 }

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Runners.Common;
 
 namespace Engine.Plugins.Runners.Debian12;
 
@@ -15,7 +15,7 @@ internal static class Debian12Runner
 {
     [ModuleInitializer]
     internal static void Register()
-        => BuiltinRegistry.AddRunner("org.osbuild.debian12", args => RunnerProgram.Run("org.osbuild.debian12", args, Prepare));
+        => BuiltinRegistry.AddRunner("org.osbuild.debian12", Prepare);
 
     private static void Prepare()
     {

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Runners.Common;
 
 namespace Engine.Plugins.Runners.Fedora31;
 
@@ -13,5 +13,5 @@ internal static class Fedora31Runner
 {
     [ModuleInitializer]
     internal static void Register()
-        => BuiltinRegistry.AddRunner("org.osbuild.fedora31", args => RunnerProgram.Run("org.osbuild.fedora31", args, RunnerSteps.Osbuild2020Sequence));
+        => BuiltinRegistry.AddRunner("org.osbuild.fedora31", RunnerSteps.Osbuild2020Sequence);
 }

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Runners.Common;
 
 namespace Engine.Plugins.Runners.Fedora32;
 
@@ -13,5 +13,5 @@ internal static class Fedora32Runner
 {
     [ModuleInitializer]
     internal static void Register()
-        => BuiltinRegistry.AddRunner("org.osbuild.fedora32", args => RunnerProgram.Run("org.osbuild.fedora32", args, RunnerSteps.Osbuild2020Sequence));
+        => BuiltinRegistry.AddRunner("org.osbuild.fedora32", RunnerSteps.Osbuild2020Sequence);
 }

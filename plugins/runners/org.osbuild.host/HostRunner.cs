@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Runners.Common;
 
 namespace Engine.Plugins.Runners.Host;
 
@@ -13,7 +13,7 @@ internal static class HostRunner
 {
     [ModuleInitializer]
     internal static void Register()
-        => BuiltinRegistry.AddRunner("org.osbuild.host", args => RunnerProgram.Run("org.osbuild.host", args, Prepare));
+        => BuiltinRegistry.AddRunner("org.osbuild.host", Prepare);
 
     private static void Prepare()
     {

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Runners.Common;
 
 namespace Engine.Plugins.Runners.Rhel82;
 
@@ -30,14 +30,14 @@ internal static class Rhel82Runner
 
     [ModuleInitializer]
     internal static void Register()
-        => BuiltinRegistry.AddRunner("org.osbuild.rhel82", args => RunnerProgram.Run("org.osbuild.rhel82", args, Prepare));
+        => BuiltinRegistry.AddRunner("org.osbuild.rhel82", Prepare);
 
     private static void Prepare()
     {
         RunnerSteps.Osbuild2020Sequence();
         try
         {
-            if (TextFiles.EntryExists("/etc/os-release"))
+            if (FileEntries.Exists("/etc/os-release"))
             {
                 File.Delete("/etc/os-release");
             }
@@ -49,7 +49,7 @@ internal static class Rhel82Runner
             // The host bound the build root's own os-release read-only: that one describes it.
         }
 
-        if (!TextFiles.EntryExists("/etc/alternatives/python3"))
+        if (!FileEntries.Exists("/etc/alternatives/python3"))
         {
             try
             {

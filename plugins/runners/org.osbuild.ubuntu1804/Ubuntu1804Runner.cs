@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Runners.Common;
 
 namespace Engine.Plugins.Runners.Ubuntu1804;
 
@@ -13,5 +13,5 @@ internal static class Ubuntu1804Runner
 {
     [ModuleInitializer]
     internal static void Register()
-        => BuiltinRegistry.AddRunner("org.osbuild.ubuntu1804", args => RunnerProgram.Run("org.osbuild.ubuntu1804", args, RunnerSteps.Osbuild2020Sequence));
+        => BuiltinRegistry.AddRunner("org.osbuild.ubuntu1804", RunnerSteps.Osbuild2020Sequence);
 }

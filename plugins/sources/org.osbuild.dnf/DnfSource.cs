@@ -1,9 +1,6 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
 using Engine.Protocol;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Sources.Dnf;
 
@@ -31,19 +28,19 @@ internal static class DnfSource
         {
             if (repos.ValueKind != JsonValueKind.Object || !repos.TryGetProperty(checksum, out JsonElement repo))
             {
-                throw new SourceFailedException($"source unknown: {checksum}");
+                throw new PluginFailedException($"source unknown: {checksum}");
             }
 
             if (repo.ValueKind != JsonValueKind.Object)
             {
-                throw new SourceFailedException($"options.repos[\"{checksum}\"] must be an object, not {JsonKinds.Describe(repo)}");
+                throw new PluginFailedException($"options.repos[\"{checksum}\"] must be an object, not {JsonKinds.Describe(repo)}");
             }
 
             var result = new JsonObject { ["checksum"] = checksum };
             // The reference printed an error *and* the array for a repo without a URL, which the
             // engine saw as malformed JSON; this port reports the error alone (spec/plugins.md 3.1).
             string urlKey = s_urlKeys.FirstOrDefault(key => repo.TryGetProperty(key, out _))
-                ?? throw new SourceFailedException($"repo {checksum} is missing baseurl, mirrorlist, or metalink key");
+                ?? throw new PluginFailedException($"repo {checksum} is missing baseurl, mirrorlist, or metalink key");
             Copy(repo, urlKey, result);
             Copy(repo, "sslcacert", result);
             Copy(repo, "gpgkey", result);
@@ -78,7 +75,7 @@ internal static class DnfSource
 
         if (value.ValueKind != JsonValueKind.Object)
         {
-            throw new SourceFailedException($"{what} must be an object with \"{key}\", not {JsonKinds.Describe(value)}");
+            throw new PluginFailedException($"{what} must be an object with \"{key}\", not {JsonKinds.Describe(value)}");
         }
 
         return value.TryGetProperty(key, out JsonElement member) ? member : default;

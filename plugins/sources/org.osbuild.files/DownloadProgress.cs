@@ -1,6 +1,5 @@
 using System.Globalization;
 using Engine.Protocol;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Sources.Files;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using System.Security.Cryptography;
-using Engine.Plugins.Common;
 
 namespace Engine.Plugins.Sources.Files;
 
@@ -42,7 +41,7 @@ internal sealed class Downloader : IDisposable
     }
 
     /// <summary>Downloads <paramref name="url"/> into <paramref name="target"/> and returns the hex digest of what arrived.</summary>
-    /// <exception cref="SourceFailedException">All attempts failed, or a final error.</exception>
+    /// <exception cref="PluginFailedException">All attempts failed, or a final error.</exception>
     public async Task<string> DownloadAsync(string url, FileChecksum checksum, StagedFile target, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https" or "file"))
@@ -206,7 +205,7 @@ internal sealed class Downloader : IDisposable
         }
     }
 
-    private static SourceFailedException Failed(string url, FileChecksum checksum, string problem)
+    private static PluginFailedException Failed(string url, FileChecksum checksum, string problem)
         => new($"error downloading {url} (for {checksum.Text}): {problem}");
 
     public void Dispose() => _client.Dispose();

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Engine.Plugins.Common;
 
 namespace Engine.Plugins.Sources.Files;
 
@@ -20,26 +19,26 @@ internal sealed record FileChecksum(string Text, string Algorithm, HashAlgorithm
     };
 
     /// <summary>Parses <paramref name="text"/>; <paramref name="url"/> only makes the error say where it came from.</summary>
-    /// <exception cref="SourceFailedException">Unknown algorithm, or not <c>algo:hex</c> of the right length.</exception>
+    /// <exception cref="PluginFailedException">Unknown algorithm, or not <c>algo:hex</c> of the right length.</exception>
     public static FileChecksum Parse(string text, string url)
     {
         int colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0)
         {
-            throw new SourceFailedException($"invalid checksum: {text} (for {url}): expected <algorithm>:<hex digest>, e.g. sha256:…");
+            throw new PluginFailedException($"invalid checksum: {text} (for {url}): expected <algorithm>:<hex digest>, e.g. sha256:…");
         }
 
         string algorithm = text[..colon];
         string hex = text[(colon + 1)..];
         if (!s_algorithms.TryGetValue(algorithm, out var known))
         {
-            throw new SourceFailedException(
+            throw new PluginFailedException(
                 $"unsupported checksum algorithm: {algorithm} (checksum {text}, url {url}); use one of {string.Join(", ", s_algorithms.Keys)}");
         }
 
         if (hex.Length != known.Bytes * 2 || !hex.All(char.IsAsciiHexDigit))
         {
-            throw new SourceFailedException(
+            throw new PluginFailedException(
                 $"invalid checksum: {text} (for {url}): a {algorithm} digest is {known.Bytes * 2} hex digits");
         }
 

@@ -1,9 +1,6 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Engine.Plugins.Common;
+using Engine.Plugins.Builtin;
 using Engine.Protocol;
-using Engine.Protocol.Sdk;
 using Microsoft.Win32.SafeHandles;
 
 namespace Engine.Plugins.Sources.Files;
@@ -29,7 +26,7 @@ internal static class FilesSource
     {
         if (string.IsNullOrEmpty(arguments.Cache) || string.IsNullOrEmpty(arguments.Output) || arguments.Checksums is null)
         {
-            throw new SourceFailedException("the request lacks \"cache\", \"output\" or \"checksums\"");
+            throw new PluginFailedException("the request lacks \"cache\", \"output\" or \"checksums\"");
         }
 
         Dictionary<string, string> urls = ReadUrls(arguments.Options);
@@ -42,7 +39,7 @@ internal static class FilesSource
         {
             if (!urls.ContainsKey(checksum))
             {
-                throw new SourceFailedException($"unknown file: {checksum}");
+                throw new PluginFailedException($"unknown file: {checksum}");
             }
         }
 
@@ -65,7 +62,7 @@ internal static class FilesSource
                     await ProvideAsync(FileChecksum.Parse(checksum, urls[checksum]), urls[checksum], arguments, downloader, token).ConfigureAwait(false);
                     progress.FileDone();
                 }
-                catch (SourceFailedException e)
+                catch (PluginFailedException e)
                 {
                     failures[index] = e.Message;
                 }
@@ -78,7 +75,7 @@ internal static class FilesSource
 
         if (failures.FirstOrDefault(f => f is not null) is string failure)
         {
-            throw new SourceFailedException(failure);
+            throw new PluginFailedException(failure);
         }
 
         return new JsonObject();
@@ -103,7 +100,7 @@ internal static class FilesSource
         string actual = await downloader.DownloadAsync(url, checksum, staged, cancellationToken).ConfigureAwait(false);
         if (!string.Equals(actual, checksum.Hex, StringComparison.Ordinal))
         {
-            throw new SourceFailedException($"checksum mismatch: {checksum.Text} {url}: the server's file has {checksum.Algorithm}:{actual}");
+            throw new PluginFailedException($"checksum mismatch: {checksum.Text} {url}: the server's file has {checksum.Algorithm}:{actual}");
         }
 
         staged.Publish(cachePath, durable: true);
@@ -131,14 +128,14 @@ internal static class FilesSource
         {
             if (map.ValueKind != JsonValueKind.Object)
             {
-                throw new SourceFailedException($"options.urls must be an object mapping checksums to URLs, not {JsonKinds.Describe(map)}");
+                throw new PluginFailedException($"options.urls must be an object mapping checksums to URLs, not {JsonKinds.Describe(map)}");
             }
 
             foreach (JsonProperty entry in map.EnumerateObject())
             {
                 urls[entry.Name] = entry.Value.ValueKind == JsonValueKind.String
                     ? entry.Value.GetString()!
-                    : throw new SourceFailedException($"options.urls[\"{entry.Name}\"] must be a URL string, not {JsonKinds.Describe(entry.Value)}");
+                    : throw new PluginFailedException($"options.urls[\"{entry.Name}\"] must be a URL string, not {JsonKinds.Describe(entry.Value)}");
             }
         }
 
@@ -153,7 +150,7 @@ internal static class FilesSource
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new SourceFailedException($"cannot create the {what} directory: {ErrorText.ForFile(e, path)}");
+            throw new PluginFailedException($"cannot create the {what} directory: {ErrorText.ForFile(e, path)}");
         }
     }
 }

@@ -1,3 +1,4 @@
+using Engine.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace Engine.Plugins.Sources.Files;
@@ -18,7 +19,7 @@ internal static class OutputCopier
     public static void Copy(SafeFileHandle source, long length, string targetPath)
     {
         using var staged = StagedFile.Create(Path.GetDirectoryName(targetPath)!);
-        if (!LinuxFile.TryClone(source, staged.Handle) && !LinuxFile.TryCopyRange(source, staged.Handle, length))
+        if (!FileCopy.TryClone(source, staged.Handle) && !FileCopy.TryCopyRange(source, staged.Handle, length))
         {
             CopyByHand(source, staged.Handle, length);
         }

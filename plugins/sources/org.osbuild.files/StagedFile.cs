@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Engine.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace Engine.Plugins.Sources.Files;
@@ -34,7 +35,7 @@ internal sealed class StagedFile : IDisposable
 
     public static StagedFile Create(string directory)
     {
-        if (LinuxFile.TryOpenAnonymous(directory, out SafeFileHandle anonymous))
+        if (AnonymousFile.TryOpen(directory, out SafeFileHandle anonymous))
         {
             return new StagedFile(anonymous, null);
         }
@@ -90,8 +91,8 @@ internal sealed class StagedFile : IDisposable
 
         if (_tempPath is null)
         {
-            int errno = LinuxFile.Link(Handle, path);
-            if (errno != 0 && errno != LinuxFile.EEXIST)
+            int errno = AnonymousFile.Link(Handle, path);
+            if (errno != 0 && errno != AnonymousFile.EEXIST)
             {
                 throw new IOException($"cannot link the finished file to {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}");
             }

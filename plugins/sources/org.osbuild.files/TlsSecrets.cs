@@ -1,9 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Sources.Files;
 
@@ -27,7 +24,7 @@ internal sealed class TlsSecrets : IDisposable
         _trustedRoots = trustedRoots;
     }
 
-    /// <exception cref="SourceFailedException">Unknown key, not a string, or PEM that does not load.</exception>
+    /// <exception cref="PluginFailedException">Unknown key, not a string, or PEM that does not load.</exception>
     public static TlsSecrets Read(JsonElement secrets)
     {
         if (secrets.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
@@ -37,19 +34,19 @@ internal sealed class TlsSecrets : IDisposable
 
         if (secrets.ValueKind != JsonValueKind.Object)
         {
-            throw new SourceFailedException($"secrets must be an object with {string.Join(", ", s_keys)}, not {JsonKinds.Describe(secrets)}");
+            throw new PluginFailedException($"secrets must be an object with {string.Join(", ", s_keys)}, not {JsonKinds.Describe(secrets)}");
         }
 
         foreach (JsonProperty property in secrets.EnumerateObject())
         {
             if (!s_keys.Contains(property.Name, StringComparer.Ordinal))
             {
-                throw new SourceFailedException($"unknown key '{property.Name}' in secrets; known keys: {string.Join(", ", s_keys)}");
+                throw new PluginFailedException($"unknown key '{property.Name}' in secrets; known keys: {string.Join(", ", s_keys)}");
             }
 
             if (property.Value.ValueKind != JsonValueKind.String)
             {
-                throw new SourceFailedException($"secrets: '{property.Name}' must be a PEM string");
+                throw new PluginFailedException($"secrets: '{property.Name}' must be a PEM string");
             }
         }
 
@@ -66,13 +63,13 @@ internal sealed class TlsSecrets : IDisposable
             }
             catch (CryptographicException e)
             {
-                throw new SourceFailedException(
+                throw new PluginFailedException(
                     $"secrets: cannot load ssl_client_cert with ssl_client_key: expected a PEM CERTIFICATE and its PEM PRIVATE KEY{Detail(e)}");
             }
         }
         else if (keyPem is not null)
         {
-            throw new SourceFailedException("secrets: ssl_client_key is given without ssl_client_cert");
+            throw new PluginFailedException("secrets: ssl_client_key is given without ssl_client_cert");
         }
 
         var roots = new X509Certificate2Collection();
@@ -84,12 +81,12 @@ internal sealed class TlsSecrets : IDisposable
             }
             catch (CryptographicException e)
             {
-                throw new SourceFailedException($"secrets: cannot load ssl_ca_cert: expected PEM CERTIFICATE blocks{Detail(e)}");
+                throw new PluginFailedException($"secrets: cannot load ssl_ca_cert: expected PEM CERTIFICATE blocks{Detail(e)}");
             }
 
             if (roots.Count == 0)
             {
-                throw new SourceFailedException("secrets: ssl_ca_cert holds no CERTIFICATE block");
+                throw new PluginFailedException("secrets: ssl_ca_cert holds no CERTIFICATE block");
             }
         }
 

@@ -1,8 +1,6 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Apt;
 
@@ -19,19 +17,19 @@ internal static partial class AptStage
     private const string SavedSuffix = ".osbuild-saved";
 
     [ModuleInitializer]
-    internal static void Register() => BuiltinRegistry.AddStage(Name, DiskErrors.Guard(RunAsync));
+    internal static void Register() => BuiltinRegistry.AddStage(Name, PluginGuard.Wrap(RunAsync));
 
     private static async Task RunAsync(PluginContext context, CancellationToken cancellationToken)
     {
         JsonElement options = context.Options;
-        IReadOnlyList<string> packages = DiskOptions.StringArray(options, "packages");
+        IReadOnlyList<string> packages = OptionReader.StringArray(options, "packages");
         if (packages.Count == 0)
         {
             throw new PluginFailedException("option 'packages' must name at least one package");
         }
 
-        bool recommends = DiskOptions.Boolean(options, "recommends", fallback: false);
-        bool update = DiskOptions.Boolean(options, "update", fallback: true);
+        bool recommends = OptionReader.Boolean(options, "recommends", fallback: false);
+        bool update = OptionReader.Boolean(options, "update", fallback: true);
         string tree = context.Tree;
         if (!File.Exists(Path.Combine(tree, "usr/bin/apt-get")))
         {
@@ -40,7 +38,7 @@ internal static partial class AptStage
 
         bool resolverPlaced = false;
         bool policyPlaced = false;
-        await using (var mounts = new DiskMounts())
+        await using (var mounts = new Mounts())
         {
             try
             {
@@ -89,8 +87,8 @@ internal static partial class AptStage
             }
         }
 
-        DiskDebianTree.RemoveAptCaches(tree);
-        DiskDebianTree.ResetMachineId(tree);
+        DebianTree.RemoveAptCaches(tree);
+        DebianTree.ResetMachineId(tree);
     }
 
     private static async Task AptGetAsync(string tree, IReadOnlyList<string> arguments, IReadOnlyList<string> packages, CancellationToken cancellationToken)
@@ -106,7 +104,7 @@ internal static partial class AptStage
             ["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin",
         };
         string[] command = [tree, "apt-get", "-q", .. arguments];
-        CommandResult result = await DiskCommand.TryRunAsync("chroot", command, cancellationToken, environment: environment).ConfigureAwait(false);
+        CommandResult result = await Command.TryRunAsync("chroot", command, cancellationToken, new() { Environment = environment }).ConfigureAwait(false);
         if (result.ExitCode == 0)
         {
             return;
@@ -119,7 +117,7 @@ internal static partial class AptStage
             .Where(packages.Contains)
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        string failure = DiskCommand.DescribeFailure("chroot", command, result);
+        string failure = Command.DescribeFailure("chroot", command, result);
         throw new PluginFailedException(missing.Count > 0
             ? $"package(s) not available from the tree's apt sources: {string.Join(", ", missing)}; {failure}"
             : failure);

@@ -1,6 +1,5 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Chrony;
 
@@ -15,7 +14,7 @@ internal static class ChronyStage
 
     private static void Run(PluginContext context)
     {
-        var servers = StageOptions.Array(context.Options, "timeservers", required: true);
+        var servers = OptionReader.Array(context.Options, "timeservers", required: true);
         string path = Path.Join(context.Tree, "etc/chrony.conf");
         if (!File.Exists(path))
         {

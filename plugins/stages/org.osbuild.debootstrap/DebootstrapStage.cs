@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Debootstrap;
 
@@ -14,17 +12,17 @@ internal static class DebootstrapStage
     public const string Name = "org.osbuild.debootstrap";
 
     [ModuleInitializer]
-    internal static void Register() => BuiltinRegistry.AddStage(Name, DiskErrors.Guard(RunAsync));
+    internal static void Register() => BuiltinRegistry.AddStage(Name, PluginGuard.Wrap(RunAsync));
 
     private static async Task RunAsync(PluginContext context, CancellationToken cancellationToken)
     {
         JsonElement options = context.Options;
-        string suite = DiskOptions.RequiredString(options, "suite");
-        string variant = DiskOptions.String(options, "variant") ?? "minbase";
+        string suite = OptionReader.RequiredString(options, "suite");
+        string variant = OptionReader.String(options, "variant") ?? "minbase";
         string tree = context.Tree;
 
         RequireEmptyTree(tree);
-        string mirror = DiskOptions.String(options, "mirror") ?? DefaultMirror(suite);
+        string mirror = OptionReader.String(options, "mirror") ?? DefaultMirror(suite);
 
         var arguments = new List<string>();
         if (variant != "default")
@@ -32,15 +30,15 @@ internal static class DebootstrapStage
             arguments.Add($"--variant={variant}");
         }
 
-        if (DiskOptions.String(options, "architecture") is { } architecture)
+        if (OptionReader.String(options, "architecture") is { } architecture)
         {
             arguments.Add($"--arch={architecture}");
         }
 
-        AddList(arguments, "--components=", DiskOptions.StringArray(options, "components"));
-        AddList(arguments, "--include=", DiskOptions.StringArray(options, "packages"));
-        AddList(arguments, "--exclude=", DiskOptions.StringArray(options, "exclude"));
-        if (DiskOptions.String(options, "keyring") is { } keyring)
+        AddList(arguments, "--components=", OptionReader.StringArray(options, "components"));
+        AddList(arguments, "--include=", OptionReader.StringArray(options, "packages"));
+        AddList(arguments, "--exclude=", OptionReader.StringArray(options, "exclude"));
+        if (OptionReader.String(options, "keyring") is { } keyring)
         {
             if (!File.Exists(keyring))
             {
@@ -52,7 +50,7 @@ internal static class DebootstrapStage
 
         arguments.AddRange([suite, tree, mirror]);
         Console.WriteLine($"debootstrap {suite} ({variant}) from {mirror}");
-        await DiskCommand.RunAsync("debootstrap", arguments, cancellationToken).ConfigureAwait(false);
+        await Command.RunAsync("debootstrap", arguments, cancellationToken).ConfigureAwait(false);
 
         CleanTree(tree);
     }
@@ -111,11 +109,11 @@ internal static class DebootstrapStage
         DeleteIfPresent(Path.Combine(tree, "etc/hostname"));
         DeleteIfPresent(Path.Combine(tree, "etc/resolv.conf"));
 
-        // Package lists and caches are a build-time snapshot of the archive (DiskDebianTree).
-        DiskDebianTree.RemoveAptCaches(tree);
+        // Package lists and caches are a build-time snapshot of the archive (DebianTree).
+        DebianTree.RemoveAptCaches(tree);
 
         // A machine id made by a package script would be shared by every booted image.
-        DiskDebianTree.ResetMachineId(tree);
+        DebianTree.ResetMachineId(tree);
 
         // The device nodes debootstrap creates in /dev go: a stored tree may hold only files,
         // directories and symlinks (the treesum rejects anything else, as osbuild's does), and a
@@ -124,7 +122,7 @@ internal static class DebootstrapStage
         string dev = Path.Combine(tree, "dev");
         if (Directory.Exists(dev))
         {
-            Tool.RunChecked("find", [dev, "-mindepth", "1", "(", "-type", "b", "-o", "-type", "c", "-o", "-type", "p", "-o", "-type", "s", ")", "-delete"], discardStdout: true);
+            Command.Run("find", [dev, "-mindepth", "1", "(", "-type", "b", "-o", "-type", "c", "-o", "-type", "p", "-o", "-type", "s", ")", "-delete"], CommandSettings.Echoed with { StdoutTarget = Stream.Null });
         }
     }
 

@@ -1,6 +1,5 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.DebugShell;
 
@@ -17,7 +16,7 @@ internal static class DebugShellStage
 
     private static void Run(PluginContext context)
     {
-        string tty = StageOptions.RequiredString(context.Options, "tty");
+        string tty = OptionReader.RequiredString(context.Options, "tty");
         string system = Path.Join(context.Tree, "etc/systemd/system");
         if (!Directory.Exists(system))
         {

@@ -1,12 +1,9 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Engine.Plugins.Common;
-using Engine.Plugins.Stages.Rpm;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Dnf;
 
@@ -19,25 +16,24 @@ internal static partial class DnfStage
 {
     public const string Name = "org.osbuild.dnf";
 
-    private static readonly string[] UrlKeys = ["metalink", "mirrorlist", "baseurl"];
     private static readonly string[] TlsKeys = ["sslcacert", "sslclientcert", "sslclientkey"];
 
     [ModuleInitializer]
-    internal static void Register() => BuiltinRegistry.AddStage(Name, DiskErrors.Guard(RunAsync));
+    internal static void Register() => BuiltinRegistry.AddStage(Name, PluginGuard.Wrap(RunAsync));
 
     private static async Task RunAsync(PluginContext context, CancellationToken cancellationToken)
     {
         JsonElement options = context.Options;
-        IReadOnlyList<JsonElement> repoOptions = StageOptions.Array(options, "repos", required: true);
-        IReadOnlyList<string> packages = StageOptions.StringArray(options, "packages", required: true);
-        string releasever = StageOptions.RequiredString(options, "releasever");
-        string basearch = StageOptions.RequiredString(options, "basearch");
-        string operation = StageOptions.String(options, "operation") ?? "install";
-        bool weakDeps = StageOptions.Find(options, "install_weak_deps") is not { ValueKind: JsonValueKind.False };
-        IReadOnlyList<string> excludes = StageOptions.StringArray(options, "exclude_packages");
-        string? platformId = StageOptions.String(options, "module_platform_id");
+        IReadOnlyList<JsonElement> repoOptions = OptionReader.Array(options, "repos", required: true);
+        IReadOnlyList<string> packages = OptionReader.StringArray(options, "packages", required: true);
+        string releasever = OptionReader.RequiredString(options, "releasever");
+        string basearch = OptionReader.RequiredString(options, "basearch");
+        string operation = OptionReader.String(options, "operation") ?? "install";
+        bool weakDeps = OptionReader.Find(options, "install_weak_deps") is not { ValueKind: JsonValueKind.False };
+        IReadOnlyList<string> excludes = OptionReader.StringArray(options, "exclude_packages");
+        string? platformId = OptionReader.String(options, "module_platform_id");
         string tree = context.Tree;
-        string dnf = Tool.Require("dnf", "dnf");
+        string dnf = Command.Require("dnf", "dnf");
 
         // Inline repos first, then those the source describes (the reference's numbering).
         var repos = repoOptions.Where(r => r.ValueKind == JsonValueKind.Object).ToList();
@@ -57,7 +53,7 @@ internal static partial class DnfStage
         {
             string config = WriteConfig(scratch, repos, platformId);
             bool fakeMachineId;
-            await using (var mounts = new DiskMounts())
+            await using (var mounts = new Mounts())
             {
                 try
                 {
@@ -90,7 +86,7 @@ internal static partial class DnfStage
                 VerifyMetadata(tree, i, repos[i], basearch, releasever);
             }
 
-            EmptyDirectory(Path.Combine(tree, "var/cache/dnf"));
+            FileEntries.DeleteContents(Path.Combine(tree, "var/cache/dnf"));
             PackageTree.Finish(tree, fakeMachineId);
         }
         finally
@@ -101,49 +97,7 @@ internal static partial class DnfStage
 
     /// <summary>Writes <c>dnf.conf</c> (and the key and TLS files it names) into <paramref name="scratch"/>.</summary>
     private static string WriteConfig(string scratch, IReadOnlyList<JsonElement> repos, string? platformId)
-    {
-        var text = new StringBuilder();
-        if (platformId is not null)
-        {
-            text.Append("[main]\nmodule_platform_id=").Append(platformId).Append('\n');
-        }
-
-        for (int i = 0; i < repos.Count; i++)
-        {
-            JsonElement repo = repos[i];
-            string id = "repo" + i.ToString(CultureInfo.InvariantCulture);
-            text.Append('[').Append(id).Append("]\nname=").Append(id).Append('\n');
-            foreach (string key in UrlKeys)
-            {
-                if (Member(repo, key) is { Length: > 0 } url)
-                {
-                    text.Append(key).Append('=').Append(url).Append('\n');
-                }
-            }
-
-            foreach (string key in TlsKeys)
-            {
-                if (Member(repo, key) is { } pem)
-                {
-                    // Named per key type as in the reference (spec 5.4): repos with TLS material share these files.
-                    string path = Path.Combine(scratch, key + ".pem");
-                    File.WriteAllText(path, pem);
-                    text.Append(key).Append('=').Append(path).Append('\n');
-                }
-            }
-
-            if (Member(repo, "gpgkey") is { } key2)
-            {
-                string path = Path.Combine(scratch, id + ".asc");
-                File.WriteAllText(path, key2);
-                text.Append("gpgcheck=1\ngpgkey=file://").Append(path).Append('\n');
-            }
-        }
-
-        string config = Path.Combine(scratch, "dnf.conf");
-        File.WriteAllText(config, text.ToString());
-        return config;
-    }
+        => RepoConfig.Write(scratch, "dnf.conf", repos, platformId is null ? "" : $"[main]\nmodule_platform_id={platformId}\n", TlsKeys);
 
     private static async Task RunDnfAsync(string dnf, IReadOnlyList<string> arguments, string scratch, IReadOnlyList<string> packages, CancellationToken cancellationToken)
     {
@@ -151,7 +105,7 @@ internal static partial class DnfStage
         Console.Out.Flush();
         // HOME carries the .rpmmacros that puts the tree's rpm database at /var/lib/rpm.
         var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["HOME"] = scratch };
-        CommandResult result = await DiskCommand.TryRunAsync(dnf, arguments, cancellationToken, environment: environment).ConfigureAwait(false);
+        CommandResult result = await Command.TryRunAsync(dnf, arguments, cancellationToken, new() { Environment = environment }).ConfigureAwait(false);
         if (result.ExitCode == 0)
         {
             return;
@@ -162,7 +116,7 @@ internal static partial class DnfStage
             .Where(packages.Contains)
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        string failure = DiskCommand.DescribeFailure(dnf, arguments, result);
+        string failure = Command.DescribeFailure(dnf, arguments, result);
         throw new PluginFailedException(missing.Count > 0
             ? $"package(s) not found in the repositories: {string.Join(", ", missing)}; {failure}"
             : failure);
@@ -175,7 +129,7 @@ internal static partial class DnfStage
     /// </summary>
     private static void VerifyMetadata(string tree, int index, JsonElement repo, string basearch, string releasever)
     {
-        string checksum = Member(repo, "checksum")
+        string checksum = RepoConfig.Member(repo, "checksum")
             ?? throw new PluginFailedException($"repository {index.ToString(CultureInfo.InvariantCulture)} has no 'checksum'");
         string[] parts = checksum.Split(':');
         if (parts.Length != 2 || parts[0] != "sha256")
@@ -183,7 +137,7 @@ internal static partial class DnfStage
             throw new PluginFailedException($"repository checksum '{checksum}' is not of the form sha256:<hex>");
         }
 
-        string url = UrlKeys.Select(key => Member(repo, key)).FirstOrDefault(value => value is not null)
+        string url = RepoConfig.UrlKeys.Select(key => RepoConfig.Member(repo, key)).FirstOrDefault(value => value is not null)
             ?? throw new PluginFailedException($"repository {index.ToString(CultureInfo.InvariantCulture)} has no metalink, mirrorlist or baseurl");
         url = url.Replace("$basearch", basearch, StringComparison.Ordinal).Replace("$releasever", releasever, StringComparison.Ordinal);
         string urlHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)))[..16];
@@ -204,25 +158,6 @@ internal static partial class DnfStage
             throw new PluginFailedException($"error: repo was configured with checksum {parts[1]}, but actually got {actual}");
         }
     }
-
-    /// <summary>Deletes everything inside <paramref name="directory"/>, keeping the directory itself.</summary>
-    private static void EmptyDirectory(string directory)
-    {
-        if (!Directory.Exists(directory))
-        {
-            return;
-        }
-
-        foreach (string entry in Directory.EnumerateFileSystemEntries(directory))
-        {
-            DiskDebianTree.DeleteEntry(entry);
-        }
-    }
-
-    private static string? Member(JsonElement repo, string name)
-        => repo.ValueKind == JsonValueKind.Object && repo.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 
     /// <summary>dnf 4: "No match for argument: NAME" (also "Unable to find a match: NAME ...").</summary>
     [GeneratedRegex(@"(?:No match for argument|Unable to find a match): (?<names>[^\n]+)")]

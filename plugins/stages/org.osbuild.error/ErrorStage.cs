@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Error;
 
@@ -20,10 +18,11 @@ internal static class ErrorStage
 
     private static void Run(PluginContext context)
     {
-        JsonElement? returnCode = StageOptions.Find(context.Options, "returncode");
-        string shown = returnCode is { } given ? PythonValue.Str(given) : "255";
+        // Not OptionReader: here a null is a value, as sys.exit(None) is (status 0), not "not given".
+        JsonElement? returnCode = context.Options.TryGetProperty("returncode", out JsonElement given) ? given : null;
+        string shown = returnCode is { } value ? PythonValue.Str(value) : "255";
         Console.WriteLine($"Error stage will now return error: {shown}");
-        int status = returnCode is { } value ? ExitStatus(value) : 255;
+        int status = returnCode is { } code ? ExitStatus(code) : 255;
         Console.Out.Flush();
 
         // Exit here: the SDK would add its own failure line to the log, which osbuild's stage does not print.

@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
 
 namespace Engine.Plugins.Stages.Firewall;
 
@@ -17,11 +15,11 @@ internal static class FirewallStage
     private static void Run(PluginContext context)
     {
         var arguments = new List<string> { context.Tree, "firewall-offline-cmd" };
-        arguments.AddRange(StageOptions.StringArray(context.Options, "ports").Select(port => $"--port={port}"));
-        arguments.AddRange(StageOptions.StringArray(context.Options, "enabled_services").Select(service => $"--service={service}"));
-        arguments.AddRange(StageOptions.StringArray(context.Options, "disabled_services").Select(service => $"--remove-service={service}"));
-        string chroot = Tool.Require("chroot", "coreutils");
-        Tool.RequireInTree(context.Tree, "firewall-offline-cmd", "firewalld");
-        Tool.RunChecked(chroot, arguments);
+        arguments.AddRange(OptionReader.StringArray(context.Options, "ports").Select(port => $"--port={port}"));
+        arguments.AddRange(OptionReader.StringArray(context.Options, "enabled_services").Select(service => $"--service={service}"));
+        arguments.AddRange(OptionReader.StringArray(context.Options, "disabled_services").Select(service => $"--remove-service={service}"));
+        string chroot = Command.Require("chroot", "coreutils");
+        Command.RequireInTree(context.Tree, "firewall-offline-cmd", "firewalld");
+        Command.Run(chroot, arguments, CommandSettings.Echoed);
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Stages.FixBls;
 

@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
 
 namespace Engine.Plugins.Stages.FixBls;
 
@@ -17,7 +15,7 @@ internal static class FixBlsStage
 
     private static void Run(PluginContext context)
     {
-        string prefix = StageOptions.String(context.Options, "prefix") ?? "/boot";
+        string prefix = OptionReader.String(context.Options, "prefix") ?? "/boot";
         string entries = Path.Join(context.Tree, "boot/loader/entries");
         if (!Directory.Exists(entries))
         {

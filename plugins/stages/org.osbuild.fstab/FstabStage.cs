@@ -1,8 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Fstab;
 
@@ -17,14 +15,14 @@ internal static class FstabStage
 
     private static void Run(PluginContext context)
     {
-        var filesystems = StageOptions.Array(context.Options, "filesystems", required: true);
+        var filesystems = OptionReader.Array(context.Options, "filesystems", required: true);
         var text = new StringBuilder();
         for (int i = 0; i < filesystems.Count; i++)
         {
             JsonElement filesystem = filesystems[i];
             string Field(string name, string? fallback)
             {
-                JsonElement? value = StageOptions.Find(filesystem, name);
+                JsonElement? value = OptionReader.Find(filesystem, name);
                 return value is { } given ? PythonValue.Str(given)
                     : fallback ?? throw new PluginFailedException($"option 'filesystems[{i}].{name}' is required");
             }

@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Groups;
 
@@ -16,19 +14,19 @@ internal static class GroupsStage
 
     private static void Run(PluginContext context)
     {
-        JsonElement groups = StageOptions.RequiredObject(context.Options, "groups");
-        string groupadd = Tool.Require("groupadd", "passwd (Debian) / shadow-utils (Fedora)");
+        JsonElement groups = OptionReader.RequiredObject(context.Options, "groups");
+        string groupadd = Command.Require("groupadd", "passwd (Debian) / shadow-utils (Fedora)");
         foreach (JsonProperty group in groups.EnumerateObject())
         {
             var arguments = new List<string> { "--root", context.Tree };
-            if (StageOptions.Find(group.Value, "gid") is { } gid && PythonValue.IsTruthy(gid))
+            if (OptionReader.Find(group.Value, "gid") is { } gid && PythonValue.IsTruthy(gid))
             {
                 arguments.Add("--gid");
                 arguments.Add(PythonValue.Str(gid));
             }
 
             arguments.Add(group.Name);
-            Tool.RunChecked(groupadd, arguments);
+            Command.Run(groupadd, arguments, CommandSettings.Echoed);
         }
     }
 }

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
-
 namespace Engine.Plugins.Stages.Grub2;
 
 /// <summary>The options of org.osbuild.grub2, with spec 1.9's derived values.</summary>
@@ -36,13 +32,13 @@ internal sealed record Grub2Options(
 
     public static Grub2Options Parse(JsonElement options)
     {
-        string rootFsUuid = DiskOptions.RequiredString(options, "root_fs_uuid");
+        string rootFsUuid = OptionReader.RequiredString(options, "root_fs_uuid");
         string? bootFsUuid = options.TryGetProperty("boot_fs_uuid", out JsonElement boot) && boot.ValueKind == JsonValueKind.String
             ? boot.GetString()
             : null;
-        string kernelOpts = DiskOptions.String(options, "kernel_opts") ?? "";
+        string kernelOpts = OptionReader.String(options, "kernel_opts") ?? "";
 
-        string? legacy = DiskOptions.Find(options, "legacy") switch
+        string? legacy = OptionReader.Find(options, "legacy") switch
         {
             null => "i386-pc",
             { ValueKind: JsonValueKind.True } => "i386-pc",
@@ -52,16 +48,16 @@ internal sealed record Grub2Options(
         };
 
         string? vendor = null;
-        if (DiskOptions.Find(options, "uefi") is { } uefi)
+        if (OptionReader.Find(options, "uefi") is { } uefi)
         {
-            vendor = DiskOptions.String(uefi, "vendor");
+            vendor = OptionReader.String(uefi, "vendor");
             if (string.IsNullOrEmpty(vendor))
             {
                 throw new PluginFailedException("option 'uefi' needs a non-empty 'vendor' (the directory under /boot/efi/EFI)");
             }
         }
 
-        Grub2ConfigStyle style = DiskOptions.String(options, "config") switch
+        Grub2ConfigStyle style = OptionReader.String(options, "config") switch
         {
             null or "bls" => Grub2ConfigStyle.Bls,
             "classic" => Grub2ConfigStyle.Classic,

@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
 
 namespace Engine.Plugins.Stages.Grub2;
 
@@ -17,7 +15,7 @@ internal static class Grub2Stage
     public const string Name = "org.osbuild.grub2";
 
     [ModuleInitializer]
-    internal static void Register() => BuiltinRegistry.AddStage(Name, DiskErrors.Guard((context, _) =>
+    internal static void Register() => BuiltinRegistry.AddStage(Name, PluginGuard.Wrap((context, _) =>
     {
         Run(context.Tree, Grub2Options.Parse(context.Options));
         return Task.CompletedTask;

@@ -1,6 +1,5 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Hostname;
 
@@ -12,7 +11,7 @@ internal static class HostnameStage
 
     private static void Run(PluginContext context)
     {
-        string hostname = StageOptions.RequiredString(context.Options, "hostname");
+        string hostname = OptionReader.RequiredString(context.Options, "hostname");
         SystemdFirstboot.Set(context.Tree, "/etc/hostname", $"--hostname={hostname}");
     }
 }

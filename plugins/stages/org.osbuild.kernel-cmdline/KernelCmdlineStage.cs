@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
 
 namespace Engine.Plugins.Stages.KernelCmdline;
 
@@ -15,8 +13,8 @@ internal static class KernelCmdlineStage
 
     private static void Run(PluginContext context)
     {
-        string rootFsUuid = StageOptions.String(context.Options, "root_fs_uuid") ?? "";
-        string kernelOpts = StageOptions.String(context.Options, "kernel_opts") ?? "";
+        string rootFsUuid = OptionReader.String(context.Options, "root_fs_uuid") ?? "";
+        string kernelOpts = OptionReader.String(context.Options, "kernel_opts") ?? "";
         var parameters = new List<string>();
         if (rootFsUuid.Length > 0)
         {

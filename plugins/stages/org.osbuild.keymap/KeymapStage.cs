@@ -1,6 +1,5 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Keymap;
 
@@ -12,7 +11,7 @@ internal static class KeymapStage
 
     private static void Run(PluginContext context)
     {
-        string keymap = StageOptions.RequiredString(context.Options, "keymap");
+        string keymap = OptionReader.RequiredString(context.Options, "keymap");
         SystemdFirstboot.Set(context.Tree, "/etc/vconsole.conf", $"--keymap={keymap}");
     }
 }

@@ -1,6 +1,5 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Locale;
 
@@ -16,7 +15,7 @@ internal static class LocaleStage
 
     private static void Run(PluginContext context)
     {
-        string language = StageOptions.RequiredString(context.Options, "language");
+        string language = OptionReader.RequiredString(context.Options, "language");
         SystemdFirstboot.Set(context.Tree, "/etc/locale.conf", $"--locale={language}");
     }
 }

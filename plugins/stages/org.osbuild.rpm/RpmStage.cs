@@ -1,8 +1,6 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Rpm;
 
@@ -19,16 +17,16 @@ internal static partial class RpmStage
     private const string FilesSource = "org.osbuild.files";
 
     [ModuleInitializer]
-    internal static void Register() => BuiltinRegistry.AddStage(Name, DiskErrors.Guard(RunAsync));
+    internal static void Register() => BuiltinRegistry.AddStage(Name, PluginGuard.Wrap(RunAsync));
 
     private static async Task RunAsync(PluginContext context, CancellationToken cancellationToken)
     {
         JsonElement options = context.Options;
-        IReadOnlyList<string> keys = StageOptions.StringArray(options, "gpgkeys");
-        IReadOnlyList<string> packages = StageOptions.StringArray(options, "packages");
+        IReadOnlyList<string> keys = OptionReader.StringArray(options, "gpgkeys");
+        IReadOnlyList<string> packages = OptionReader.StringArray(options, "packages");
         string tree = context.Tree;
-        string rpmkeys = Tool.Require("rpmkeys", "rpm");
-        string rpm = Tool.Require("rpm", "rpm");
+        string rpmkeys = Command.Require("rpmkeys", "rpm");
+        string rpm = Command.Require("rpm", "rpm");
 
         string scratch = PackageTree.CreateScratch(Name);
         try
@@ -47,7 +45,7 @@ internal static partial class RpmStage
             string files = context.SourceDirectory(FilesSource);
 
             bool fakeMachineId;
-            await using (var mounts = new DiskMounts())
+            await using (var mounts = new Mounts())
             {
                 fakeMachineId = await PackageTree.PrepareAsync(tree, mounts, cancellationToken).ConfigureAwait(false);
                 if (packages.Count > 0)
@@ -75,16 +73,16 @@ internal static partial class RpmStage
         // them through); an image built from packages nobody signed is what this stage guards
         // against, so the stricter rpm is kept and the refusal is explained.
         string[] arguments = ["--verbose", "--root", tree, "--dbpath", PackageTree.DbPath, "--define", "_pkgverify_level all", "--install", manifest];
-        Console.WriteLine(DiskCommand.Format(rpm, arguments));
+        Console.WriteLine(Command.Format(rpm, arguments));
         Console.Out.Flush();
-        CommandResult result = await DiskCommand.TryRunAsync(rpm, arguments, cancellationToken).ConfigureAwait(false);
+        CommandResult result = await Command.TryRunAsync(rpm, arguments, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode == 0)
         {
             return;
         }
 
         var refused = NotVerifiedPattern().Matches(result.StderrTail).Select(m => m.Value.Trim()).ToList();
-        string failure = DiskCommand.DescribeFailure(rpm, arguments, result);
+        string failure = Command.DescribeFailure(rpm, arguments, result);
         if (refused.Count > 0)
         {
             throw new PluginFailedException(
@@ -96,9 +94,9 @@ internal static partial class RpmStage
 
     private static async Task RunRpmAsync(string file, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        Console.WriteLine(DiskCommand.Format(file, arguments));
+        Console.WriteLine(Command.Format(file, arguments));
         Console.Out.Flush();
-        await DiskCommand.RunAsync(file, arguments, cancellationToken).ConfigureAwait(false);
+        await Command.RunAsync(file, arguments, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>rpm's verdict per package: "package NAME does not verify: REASON".</summary>

@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
 
 namespace Engine.Plugins.Stages.Script;
 
@@ -17,15 +15,15 @@ internal static class ScriptStage
 
     private static void Run(PluginContext context)
     {
-        string script = StageOptions.RequiredString(context.Options, "script");
-        string chroot = Tool.Require("chroot", "coreutils");
+        string script = OptionReader.RequiredString(context.Options, "script");
+        string chroot = Command.Require("chroot", "coreutils");
         string path = Path.Join(context.Tree, "osbuild-script");
         int status;
         try
         {
             TextFiles.Replace(path, script);
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
-            status = Tool.Run(chroot, [context.Tree, "/osbuild-script"]);
+            status = Command.TryRun(chroot, [context.Tree, "/osbuild-script"], CommandSettings.Echoed).ExitCode;
         }
         finally
         {

@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
 
 namespace Engine.Plugins.Stages.Selinux;
 
@@ -16,13 +14,13 @@ internal static class SelinuxStage
 
     private static void Run(PluginContext context)
     {
-        string fileContexts = Path.Combine(context.Tree, StageOptions.RequiredString(context.Options, "file_contexts"));
-        string setfiles = Tool.Require("setfiles", "policycoreutils");
+        string fileContexts = Path.Combine(context.Tree, OptionReader.RequiredString(context.Options, "file_contexts"));
+        string setfiles = Command.Require("setfiles", "policycoreutils");
         if (!File.Exists(fileContexts))
         {
             throw new PluginFailedException($"{fileContexts} does not exist: install the SELinux policy in the tree first (selinux-policy-targeted on Fedora, selinux-policy-default on Debian) or fix 'file_contexts'");
         }
 
-        Tool.RunChecked(setfiles, ["-F", "-r", context.Tree, fileContexts, context.Tree]);
+        Command.Run(setfiles, ["-F", "-r", context.Tree, fileContexts, context.Tree], CommandSettings.Echoed);
     }
 }

@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
 
 namespace Engine.Plugins.Stages.Systemd;
 
@@ -15,23 +13,23 @@ internal static class SystemdStage
 
     private static void Run(PluginContext context)
     {
-        var enabled = StageOptions.StringArray(context.Options, "enabled_services", required: true);
-        var disabled = StageOptions.StringArray(context.Options, "disabled_services");
-        string? target = StageOptions.String(context.Options, "default_target");
-        string systemctl = Tool.Require("systemctl", "systemd");
+        var enabled = OptionReader.StringArray(context.Options, "enabled_services", required: true);
+        var disabled = OptionReader.StringArray(context.Options, "disabled_services");
+        string? target = OptionReader.String(context.Options, "default_target");
+        string systemctl = Command.Require("systemctl", "systemd");
         foreach (string unit in enabled)
         {
-            Tool.RunChecked(systemctl, ["--root", context.Tree, "enable", unit]);
+            Command.Run(systemctl, ["--root", context.Tree, "enable", unit], CommandSettings.Echoed);
         }
 
         foreach (string unit in disabled)
         {
-            Tool.RunChecked(systemctl, ["--root", context.Tree, "disable", unit]);
+            Command.Run(systemctl, ["--root", context.Tree, "disable", unit], CommandSettings.Echoed);
         }
 
         if (!string.IsNullOrEmpty(target))
         {
-            Tool.RunChecked(systemctl, ["--root", context.Tree, "set-default", target]);
+            Command.Run(systemctl, ["--root", context.Tree, "set-default", target], CommandSettings.Echoed);
         }
     }
 }

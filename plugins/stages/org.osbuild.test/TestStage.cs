@@ -1,6 +1,5 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Test;
 
@@ -17,7 +16,7 @@ internal static class TestStage
 
     private static void Run(PluginContext context)
     {
-        string script = StageOptions.RequiredString(context.Options, "script");
+        string script = OptionReader.RequiredString(context.Options, "script");
         string system = Path.Join(context.Tree, "etc/systemd/system");
         if (!Directory.Exists(system))
         {

@@ -1,6 +1,5 @@
-using System.Runtime.CompilerServices;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Timezone;
 
@@ -12,7 +11,7 @@ internal static class TimezoneStage
 
     private static void Run(PluginContext context)
     {
-        string zone = StageOptions.RequiredString(context.Options, "zone");
+        string zone = OptionReader.RequiredString(context.Options, "zone");
         SystemdFirstboot.Set(context.Tree, "/etc/localtime", $"--timezone={zone}");
     }
 }

@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Users;
 
@@ -25,13 +23,13 @@ internal static class UsersStage
     private static void Run(PluginContext context)
     {
         string tree = context.Tree;
-        JsonElement users = StageOptions.RequiredObject(context.Options, "users");
-        string chroot = Tool.Require("chroot", "coreutils");
+        JsonElement users = OptionReader.RequiredObject(context.Options, "users");
+        string chroot = Command.Require("chroot", "coreutils");
         foreach (JsonProperty user in users.EnumerateObject())
         {
             string name = user.Name;
             JsonElement options = user.Value;
-            string? Truthy(string option) => StageOptions.Find(options, option) is { } value && PythonValue.IsTruthy(value) ? Text(value) : null;
+            string? Truthy(string option) => OptionReader.Find(options, option) is { } value && PythonValue.IsTruthy(value) ? Text(value) : null;
 
             string? uid = Truthy("uid");
             bool exists = PasswdEntry(tree, name) is not null;
@@ -50,8 +48,8 @@ internal static class UsersStage
             }
 
             Add(arguments, "--gid", Truthy("gid"));
-            Add(arguments, "--groups", StageOptions.Find(options, "groups") is { } groups && PythonValue.IsTruthy(groups)
-                ? string.Join(',', StageOptions.StringArray(options, "groups"))
+            Add(arguments, "--groups", OptionReader.Find(options, "groups") is { } groups && PythonValue.IsTruthy(groups)
+                ? string.Join(',', OptionReader.StringArray(options, "groups"))
                 : null);
             Add(arguments, "--comment", Truthy("description"));
             Add(arguments, exists ? "--home" : "--home-dir", Truthy("home"));
@@ -61,8 +59,8 @@ internal static class UsersStage
             string tool = exists ? "usermod" : "useradd";
             if (!exists || arguments.Count > 0)
             {
-                Tool.RequireInTree(tree, tool, "passwd (Debian) / shadow-utils (Fedora)");
-                Tool.RunChecked(chroot, [tree, tool, .. arguments, name]);
+                Command.RequireInTree(tree, tool, "passwd (Debian) / shadow-utils (Fedora)");
+                Command.Run(chroot, [tree, tool, .. arguments, name], CommandSettings.Echoed);
             }
 
             if (Truthy("key") is { } key)
@@ -123,12 +121,12 @@ internal static class UsersStage
             }
 
             Directory.CreateDirectory(sshDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            PluginLibc.Chown(sshDir, uid, gid);
+            Engine.Native.Ownership.Chown(sshDir, uid, gid);
         }
 
         string authorizedKeys = sshDir + "/authorized_keys";
         TextFiles.Append(authorizedKeys, key + "\n");
-        PluginLibc.Chown(authorizedKeys, uid, gid);
+        Engine.Native.Ownership.Chown(authorizedKeys, uid, gid);
         File.SetUnixFileMode(authorizedKeys, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 }

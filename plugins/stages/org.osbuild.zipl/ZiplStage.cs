@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Engine.Plugins.Common;
-using Engine.Protocol.Sdk;
+using Engine.Plugins.Builtin;
+using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Zipl;
 
@@ -16,7 +14,7 @@ internal static class ZiplStage
 
     private static void Run(PluginContext context)
     {
-        JsonElement? timeout = StageOptions.Find(context.Options, "timeout");
+        JsonElement? timeout = OptionReader.Find(context.Options, "timeout");
         string timeoutText = timeout is { } value ? PythonValue.Str(value) : "0";
         Directory.CreateDirectory(Path.Join(context.Tree, "etc"));
         TextFiles.Replace(

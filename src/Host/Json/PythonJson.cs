@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Engine.Protocol;
 
 namespace Engine.Host.Json;
 
@@ -7,7 +8,8 @@ namespace Engine.Host.Json;
 /// Writes <see cref="JValue"/> exactly as Python's <c>json.dumps</c> does with its default
 /// separators and <c>ensure_ascii</c>: ids hash this text (<see cref="Canonical"/> = sort_keys),
 /// stages receive it on stdin and <c>--json</c> prints it (<see cref="Compact"/>), and tree-diff
-/// prints the indented form (<see cref="Indented"/>). spec/engine.md §2.2 is the contract.
+/// prints the indented form (<see cref="Indented"/>). spec/engine.md §2.2 is the contract; strings and
+/// separators are spelled by <see cref="PythonJsonText"/>, which the plugins' writer shares.
 /// </summary>
 public static class PythonJson
 {
@@ -36,12 +38,7 @@ public static class PythonJson
     }
 
     /// <summary>A JSON string literal with Python's ASCII escaping.</summary>
-    public static string QuoteString(string text)
-    {
-        var builder = new StringBuilder(text.Length + 2);
-        WriteString(builder, text);
-        return builder.ToString();
-    }
+    public static string QuoteString(string text) => PythonJsonText.QuoteString(text);
 
     private static void Write(StringBuilder builder, JValue value, bool sortKeys, int indent, int level)
     {
@@ -94,7 +91,7 @@ public static class PythonJson
                 {
                     Separator(builder, position++, indent, level + 1);
                     WriteString(builder, member.Key);
-                    builder.Append(": ");
+                    builder.Append(PythonJsonText.KeySeparator);
                     Write(builder, member.Value, sortKeys, indent, level + 1);
                 }
 
@@ -111,7 +108,7 @@ public static class PythonJson
         {
             if (index > 0)
             {
-                builder.Append(", ");
+                builder.Append(PythonJsonText.ItemSeparator);
             }
 
             return;
@@ -135,36 +132,7 @@ public static class PythonJson
         builder.Append(bracket);
     }
 
-    private static void WriteString(StringBuilder builder, string text)
-    {
-        builder.Append('"');
-        foreach (char c in text)
-        {
-            switch (c)
-            {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
-                case '\b': builder.Append("\\b"); break;
-                case '\f': builder.Append("\\f"); break;
-                default:
-                    if (c < 0x20 || c > 0x7e)
-                    {
-                        builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        builder.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        builder.Append('"');
-    }
+    private static void WriteString(StringBuilder builder, string text) => PythonJsonText.AppendString(builder, text);
 
     /// <summary>Python's <c>repr(float)</c>: the shortest round-trip digits, positional for 1e-4 ≤ |x| &lt; 1e16.</summary>
     public static string FormatFloat(double value)

@@ -17,10 +17,6 @@ public sealed partial class InteropBoundaryTests
     /// <summary>Files that may still declare interop, each with who removes it. An entry that no longer does is an error too.</summary>
     private static readonly Dictionary<string, string> s_exempt = new(StringComparer.Ordinal)
     {
-        ["src/Host/Cli/ManagedHost.cs"] = "the lead deletes this file (the front end's hand-over to the managed host)",
-        ["plugins/Common/DiskXattrs.cs"] = "the plugins' calls move to new files in src/Native (branch h-plugins)",
-        ["plugins/Common/PluginLibc.cs"] = "the plugins' calls move to new files in src/Native (branch h-plugins)",
-        ["plugins/sources/org.osbuild.files/LinuxFile.cs"] = "the plugins' calls move to new files in src/Native (branch h-plugins)",
     };
 
     [Fact]
