@@ -17,11 +17,11 @@ internal static class BuiltinRegistry
 
     /// <summary>Registers a stage: it reads the osbuild arguments from stdin.</summary>
     public static void AddStage(string name, Func<PluginContext, CancellationToken, Task> body)
-        => s_entries.Add(("stages", name), _ => PluginRunner.Run(name, body));
+        => s_entries.Add((PluginKind.Stage, name), _ => PluginRunner.Run(name, body));
 
     /// <summary>Registers an assembler: like a stage, plus an output directory.</summary>
     public static void AddAssembler(string name, Func<PluginContext, CancellationToken, Task> body)
-        => s_entries.Add(("assemblers", name), _ => PluginRunner.Run(name, body));
+        => s_entries.Add((PluginKind.Assembler, name), _ => PluginRunner.Run(name, body));
 
     /// <summary>
     /// Registers a runner: <paramref name="prepare"/> readies the build root, then the plugin named by
@@ -30,11 +30,11 @@ internal static class BuiltinRegistry
     /// wall time per stage).
     /// </summary>
     public static void AddRunner(string name, Action prepare)
-        => s_entries.Add(("runners", name), args => RunnerProgram.Run(name, args, prepare, EntryInThisExecutable));
+        => s_entries.Add((PluginKind.Runner, name), args => RunnerProgram.Run(name, args, prepare, EntryInThisExecutable));
 
     /// <summary>Registers a source program: osbuild's stdin/stdout contract, run on the host.</summary>
     public static void AddSource(string name, Func<SourceArguments, CancellationToken, Task<JsonNode>> fetch)
-        => s_entries.Add(("sources", name), _ => SourceProgram.Run(name, fetch));
+        => s_entries.Add((PluginKind.Source, name), _ => SourceProgram.Run(name, fetch));
 
     /// <summary>
     /// The entry of <paramref name="pluginPath"/> when that path leads (through its

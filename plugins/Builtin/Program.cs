@@ -1,3 +1,4 @@
+using Engine.Protocol;
 using Engine.Plugins.Builtin;
 
 // The multi-call entry point: the plugin is chosen by the name this executable was started as,
@@ -6,7 +7,7 @@ using Engine.Plugins.Builtin;
 // works, for debugging, and `osbuild-builtin --list` lists every plugin as "kind<TAB>name".
 string argv0 = Environment.GetCommandLineArgs()[0];
 string invokedAs = Path.GetFileName(argv0);
-string? kind = Path.GetFileName(Path.GetDirectoryName(argv0)) is ("stages" or "sources" or "runners" or "assemblers") and var folder ? folder : null;
+string? kind = Path.GetFileName(Path.GetDirectoryName(argv0)) is string folder && PluginKind.All.Contains(folder) ? folder : null;
 string[] rest = args;
 if (invokedAs == "osbuild-builtin")
 {

@@ -89,7 +89,7 @@ internal static class OptionReader
         {
             return options.ValueKind == JsonValueKind.Object
                 ? options.Deserialize(type) ?? throw new PluginFailedException("the options must be an object")
-                : throw new PluginFailedException($"the options must be an object, not {PythonJson.Dumps(options)}");
+                : throw new PluginFailedException($"the options must be an object, not {PythonJsonText.Dumps(options)}");
         }
         catch (JsonException e)
         {
@@ -102,5 +102,5 @@ internal static class OptionReader
 
     /// <summary>The failure for an option of the wrong type.</summary>
     public static PluginFailedException Wrong(string name, string expected, JsonElement value)
-        => new($"option '{name}' must be {expected}, not {PythonJson.Dumps(value)}");
+        => new($"option '{name}' must be {expected}, not {PythonJsonText.Dumps(value)}");
 }

@@ -25,12 +25,12 @@ internal static partial class OptionTypes
         string name = Display(steps);
         if (name.Length == 0)
         {
-            return new PluginFailedException($"the options must be an object, not {PythonJson.Dumps(options)}");
+            return new PluginFailedException($"the options must be an object, not {PythonJsonText.Dumps(options)}");
         }
 
         string expected = info is null ? "of another type (see the plugin's meta schema)" : Describe(info.Type);
         return value is { } given
-            ? new PluginFailedException($"option '{name}' must be {expected}, not {PythonJson.Dumps(given)}")
+            ? new PluginFailedException($"option '{name}' must be {expected}, not {PythonJsonText.Dumps(given)}")
             : new PluginFailedException($"option '{name}' must be {expected}");
     }
 

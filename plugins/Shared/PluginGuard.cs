@@ -3,7 +3,7 @@ namespace Engine.Plugins.Shared;
 /// <summary>
 /// Turns the plain failures of plugin code (a missing file, a directory that is not there, a value
 /// that does not parse) into <see cref="PluginFailedException"/>: exit status 1 and one line on
-/// stderr, as osbuild's stages end on an unhandled Python error (plugins.md section 0). Without it
+/// stderr, as osbuild's stages end on an unhandled Python error. Without it
 /// a NativeAOT process dies from an unhandled exception with SIGABRT and a stack trace.
 /// </summary>
 internal static class PluginGuard

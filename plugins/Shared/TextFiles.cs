@@ -3,7 +3,7 @@ using System.Text;
 namespace Engine.Plugins.Shared;
 
 /// <summary>
-/// Text files the way osbuild's stages read and write them (plugins.md section 0): UTF-8 without
+/// Text files the way osbuild's stages read and write them: UTF-8 without
 /// BOM; "replace" truncates and rewrites, so an existing file keeps its inode, mode and owner;
 /// "read" is Python's text mode with universal newlines (<c>\r\n</c> and a lone <c>\r</c> become <c>\n</c>).
 /// </summary>

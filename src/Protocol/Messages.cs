@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -49,18 +50,49 @@ public sealed record LogNotification(
     [property: JsonPropertyName("level")] string Level,
     [property: JsonPropertyName("message")] string Message);
 
-/// <summary>The arguments a stage reads from stdin (osbuild's shape).</summary>
+/// <summary>The arguments a stage or assembler reads from stdin (osbuild's shape, docs/protocol.md §2.1).</summary>
 /// <param name="Tree">Path of the tree to change, <c>/run/osbuild/tree</c>.</param>
-/// <param name="Sources">Path under which sources output appears, <c>/run/osbuild/sources</c>.</param>
-/// <param name="Options">The stage's options, validated by the host against the meta schema.</param>
+/// <param name="Sources">Stages only: path under which sources output appears, <c>/run/osbuild/sources</c>.</param>
+/// <param name="Options">The options, validated by the host against the meta schema.</param>
 /// <param name="OutputDir">Assemblers only: where to write the artefacts.</param>
 public sealed record PluginArguments(
     [property: JsonPropertyName("tree")] string Tree,
     [property: JsonPropertyName("sources")] string? Sources,
     [property: JsonPropertyName("options")] JsonElement Options,
-    [property: JsonPropertyName("output_dir")] string? OutputDir);
+    [property: JsonPropertyName("output_dir")] string? OutputDir)
+{
+    /// <summary>The stdin of a stage: <c>{"tree", "sources", "options"}</c>.</summary>
+    public static PluginArguments ForStage(JsonElement options) => new(ContainerPaths.Tree, ContainerPaths.Sources, options, null);
 
-/// <summary>What the host writes to a source program's stdin (osbuild's shape).</summary>
+    /// <summary>The stdin of an assembler: <c>{"tree", "options", "output_dir"}</c>.</summary>
+    public static PluginArguments ForAssembler(JsonElement options) => new(ContainerPaths.Tree, null, options, ContainerPaths.Output);
+
+    /// <summary>As osbuild writes it: Python's <c>json.dumps</c>, members in the order above, absent ones left out.</summary>
+    public string ToJson()
+    {
+        var builder = new StringBuilder("{");
+        string separator = "";
+        PythonJsonText.AppendMember(builder, ref separator, "tree");
+        PythonJsonText.AppendString(builder, Tree);
+        if (Sources is not null)
+        {
+            PythonJsonText.AppendMember(builder, ref separator, "sources");
+            PythonJsonText.AppendString(builder, Sources);
+        }
+
+        PythonJsonText.AppendMember(builder, ref separator, "options");
+        PythonJsonText.Append(builder, Options);
+        if (OutputDir is not null)
+        {
+            PythonJsonText.AppendMember(builder, ref separator, "output_dir");
+            PythonJsonText.AppendString(builder, OutputDir);
+        }
+
+        return builder.Append('}').ToString();
+    }
+}
+
+/// <summary>What the host writes to a source program's stdin (osbuild's shape, docs/protocol.md §5).</summary>
 /// <param name="Options">The source's configuration from the manifest or <c>--sources</c>.</param>
 /// <param name="Secrets">The source's entry of the <c>--secrets</c> file.</param>
 /// <param name="Cache">Persistent cache directory of this source in the store.</param>
@@ -71,4 +103,31 @@ public sealed record SourceArguments(
     [property: JsonPropertyName("secrets")] JsonElement Secrets,
     [property: JsonPropertyName("cache")] string Cache,
     [property: JsonPropertyName("output")] string Output,
-    [property: JsonPropertyName("checksums")] IReadOnlyList<string> Checksums);
+    [property: JsonPropertyName("checksums")] IReadOnlyList<string> Checksums)
+{
+    /// <summary>As osbuild writes it: Python's <c>json.dumps</c>, members in the order above.</summary>
+    public string ToJson()
+    {
+        var builder = new StringBuilder("{");
+        string separator = "";
+        PythonJsonText.AppendMember(builder, ref separator, "options");
+        PythonJsonText.Append(builder, Options);
+        PythonJsonText.AppendMember(builder, ref separator, "secrets");
+        PythonJsonText.Append(builder, Secrets);
+        PythonJsonText.AppendMember(builder, ref separator, "cache");
+        PythonJsonText.AppendString(builder, Cache);
+        PythonJsonText.AppendMember(builder, ref separator, "output");
+        PythonJsonText.AppendString(builder, Output);
+        PythonJsonText.AppendMember(builder, ref separator, "checksums");
+        builder.Append('[');
+        string itemSeparator = "";
+        foreach (string checksum in Checksums)
+        {
+            builder.Append(itemSeparator);
+            itemSeparator = PythonJsonText.ItemSeparator;
+            PythonJsonText.AppendString(builder, checksum);
+        }
+
+        return builder.Append("]}").ToString();
+    }
+}

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace Engine.Protocol;
 
@@ -62,5 +63,70 @@ public static class PythonJsonText
         var builder = new StringBuilder(text.Length + 2);
         AppendString(builder, text);
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// Python's <c>json.dumps(value)</c> of a parsed value: members in their order, strings spelled
+    /// as <see cref="AppendString"/> spells them, numbers with their raw text (what was parsed from
+    /// Python's spelling stays Python's).
+    /// </summary>
+    public static string Dumps(JsonElement value)
+    {
+        var builder = new StringBuilder();
+        Append(builder, value);
+        return builder.ToString();
+    }
+
+    /// <summary>Appends <see cref="Dumps"/> of <paramref name="value"/>.</summary>
+    public static void Append(StringBuilder builder, JsonElement value)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                builder.Append('{');
+                string separator = "";
+                foreach (JsonProperty property in value.EnumerateObject())
+                {
+                    builder.Append(separator);
+                    separator = ItemSeparator;
+                    AppendString(builder, property.Name);
+                    builder.Append(KeySeparator);
+                    Append(builder, property.Value);
+                }
+
+                builder.Append('}');
+                break;
+            case JsonValueKind.Array:
+                builder.Append('[');
+                string itemSeparator = "";
+                foreach (JsonElement item in value.EnumerateArray())
+                {
+                    builder.Append(itemSeparator);
+                    itemSeparator = ItemSeparator;
+                    Append(builder, item);
+                }
+
+                builder.Append(']');
+                break;
+            case JsonValueKind.String:
+                AppendString(builder, value.GetString()!);
+                break;
+            case JsonValueKind.Undefined:
+                builder.Append("null");
+                break;
+            default:
+                builder.Append(value.GetRawText());
+                break;
+        }
+    }
+
+    /// <summary>Appends <c>"name": </c> (after <paramref name="separator"/> unless this is the first member).</summary>
+    internal static void AppendMember(StringBuilder builder, ref string separator, string name)
+    {
+        builder.Append(separator);
+        separator = ItemSeparator;
+        AppendString(builder, name);
+        builder.Append(KeySeparator);
     }
 }

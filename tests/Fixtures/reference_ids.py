@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Independent reference for stage ids, written from spec/engine.md section 2 with Python's own
+"""Independent reference for stage ids, written from osbuild's id rules (docs/architecture.md, "Ids") with Python's own
 json module (the serializer osbuild hashes): prints {"tree_id", "output_id", "build": {...}} for a
 manifest, recursively. The integration tests compare `osbuild --inspect` with it."""
 import hashlib, json, sys

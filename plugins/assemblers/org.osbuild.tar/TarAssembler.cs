@@ -3,7 +3,7 @@ using Engine.Plugins.Builtin;
 namespace Engine.Plugins.Assemblers.Tar;
 
 /// <summary>
-/// org.osbuild.tar (plugins.md 2.4): <c>tar [--COMPRESSION] -cf OUT/FILENAME -C TREE .</c> with the
+/// org.osbuild.tar: <c>tar [--COMPRESSION] -cf OUT/FILENAME -C TREE .</c> with the
 /// build root's GNU tar (the compression flags are GNU's). The file name is used as given; it is
 /// not adjusted to the compression.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Text;
 namespace Engine.Plugins.Runners.Common;
 
 /// <summary>
-/// The preparation steps of osbuild's runners (plugins.md section 4), each on its own so a runner
+/// The preparation steps of osbuild's runners, each on its own so a runner
 /// lists the ones its distribution needs in order. All of them write only into the container's
 /// private, throw-away <c>/etc</c>, <c>/var</c>, <c>/tmp</c> and <c>/run</c>; the build root's
 /// <c>/usr</c> is read-only. Programs run without echo: the stage log starts with the stage's own output.
@@ -138,7 +138,7 @@ internal static class RunnerSteps
 
     /// <summary>
     /// <c>/var/tmp</c>, sticky and world-writable, if tmpfiles did not make it: assemblers build
-    /// their images there (engine.md 7.4). Fedora's tmpfiles.d creates it; Debian's does not,
+    /// their images there. Fedora's tmpfiles.d creates it; Debian's does not,
     /// and our <c>/var</c> starts empty.
     /// </summary>
     public static void EnsureVarTmp()
@@ -219,7 +219,7 @@ internal static class RunnerSteps
 
     /// <summary>
     /// What systemd-tmpfiles would do that tools need, at the cost of a few syscalls: a sticky
-    /// world-writable <c>/var/tmp</c> (assemblers build images there, engine.md 7.4) and <c>/tmp</c>,
+    /// world-writable <c>/var/tmp</c> (assemblers build images there) and <c>/tmp</c>,
     /// and the <c>/etc/mtab</c> and <c>/etc/os-release</c> links that systemd-nspawn gave osbuild's containers.
     /// </summary>
     public static void MinimalFilesystem()

@@ -4,7 +4,7 @@ using Engine.Plugins.Runners.Common;
 namespace Engine.Plugins.Runners.Fedora27;
 
 /// <summary>
-/// org.osbuild.fedora27 (plugins.md 4.1): osbuild's runner for this build root, the same steps as
+/// org.osbuild.fedora27: osbuild's runner for this build root, the same steps as
 /// fedora30: ldconfig, systemd-sysusers, CA bundles, systemd-tmpfiles, no nsswitch.conf; then
 /// the plugin replaces the runner.
 /// </summary>

@@ -4,7 +4,7 @@ using Engine.Plugins.Runners.Common;
 namespace Engine.Plugins.Runners.Rhel82;
 
 /// <summary>
-/// org.osbuild.rhel82 (plugins.md 4.2): the fedora30 steps, then an <c>/etc/os-release</c> file for
+/// org.osbuild.rhel82: the fedora30 steps, then an <c>/etc/os-release</c> file for
 /// RHEL 8.2 and the <c>python3</c> alternatives link, so that <c>#!/usr/bin/python3</c> plugins start.
 /// osbuild deleted the os-release link systemd-nspawn made and failed without it; bubblewrap
 /// makes none, so here an existing entry is replaced and a missing one is fine; a read-only one

@@ -5,7 +5,7 @@ using Engine.Protocol;
 namespace Engine.Plugins.Sources.Dnf;
 
 /// <summary>
-/// org.osbuild.dnf (spec/plugins.md 3.1): turns repo checksums from dnf stage options into repo
+/// org.osbuild.dnf: turns repo checksums from dnf stage options into repo
 /// descriptions, joining the URL and keys of the sources configuration with the TLS client
 /// material of the secrets, which never enter the manifest. Uses neither cache nor output.
 /// </summary>
@@ -38,7 +38,7 @@ internal static class DnfSource
 
             var result = new JsonObject { ["checksum"] = checksum };
             // The reference printed an error *and* the array for a repo without a URL, which the
-            // engine saw as malformed JSON; this port reports the error alone (spec/plugins.md 3.1).
+            // engine saw as malformed JSON; this port reports the error alone.
             string urlKey = s_urlKeys.FirstOrDefault(key => repo.TryGetProperty(key, out _))
                 ?? throw new PluginFailedException($"repo {checksum} is missing baseurl, mirrorlist, or metalink key");
             Copy(repo, urlKey, result);

@@ -6,7 +6,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Engine.Plugins.Sources.Files;
 
 /// <summary>
-/// org.osbuild.files (spec/plugins.md 3.2): makes the files named by their checksums appear in the
+/// org.osbuild.files: makes the files named by their checksums appear in the
 /// output directory, downloading from <c>options.urls</c> what the cache does not hold yet.
 /// Cache invariant: <c>&lt;cache&gt;/&lt;checksum&gt;</c> exists only with verified, complete content, so it
 /// is trusted by its name and never fetched again. Concurrent runs on one cache are harmless: each

@@ -2,7 +2,7 @@ namespace Engine.Plugins.Stages.Common;
 
 /// <summary>
 /// How osbuild's Python stages see JSON values: <c>str(x)</c> when they interpolate an option
-/// into text (plugins.md section 0: <c>1</c>, <c>1.0</c>, <c>True</c>, <c>None</c>) and Python
+/// into text (<c>1</c>, <c>1.0</c>, <c>True</c>, <c>None</c>) and Python
 /// truthiness when they test an option with <c>if x:</c>.
 /// </summary>
 internal static class PythonValue

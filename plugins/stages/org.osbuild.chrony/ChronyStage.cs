@@ -4,7 +4,7 @@ using Engine.Plugins.Stages.Common;
 namespace Engine.Plugins.Stages.Chrony;
 
 /// <summary>
-/// org.osbuild.chrony (plugins.md 1.1): replaces the <c>server</c> and <c>pool</c> lines of
+/// org.osbuild.chrony: replaces the <c>server</c> and <c>pool</c> lines of
 /// <c>/etc/chrony.conf</c> with one <c>server HOST iburst</c> line per time server, at the top.
 /// </summary>
 internal static class ChronyStage

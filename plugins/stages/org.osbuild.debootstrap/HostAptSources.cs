@@ -1,3 +1,4 @@
+using Engine.Protocol;
 namespace Engine.Plugins.Stages.Debootstrap;
 
 /// <summary>
@@ -10,7 +11,7 @@ namespace Engine.Plugins.Stages.Debootstrap;
 /// </summary>
 internal static class HostAptSources
 {
-    public const string DefaultDirectory = "/run/osbuild/host-apt";
+    public const string DefaultDirectory = ContainerPaths.HostApt;
 
     /// <summary>Every binary ("deb") entry, in apt's order.</summary>
     public static IReadOnlyList<AptSourceEntry> Read(string directory)

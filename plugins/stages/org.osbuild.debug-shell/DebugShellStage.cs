@@ -4,7 +4,7 @@ using Engine.Plugins.Stages.Common;
 namespace Engine.Plugins.Stages.DebugShell;
 
 /// <summary>
-/// org.osbuild.debug-shell (plugins.md 1.2): a unit that starts a root shell on a tty early at
+/// org.osbuild.debug-shell: a unit that starts a root shell on a tty early at
 /// boot, wanted by sysinit.target. For debugging images only.
 /// </summary>
 internal static class DebugShellStage

@@ -6,7 +6,7 @@ using Engine.Plugins.Stages.Common;
 namespace Engine.Plugins.Stages.Error;
 
 /// <summary>
-/// org.osbuild.error (plugins.md 1.4): always "fails" with the given status, for tests. The status
+/// org.osbuild.error: always "fails" with the given status, for tests. The status
 /// follows Python's <c>sys.exit(value)</c>: an integer is passed to the OS, which keeps the low
 /// 8 bits; true/false are 1/0; null is 0; anything else (a float, a string) is printed to stderr
 /// and gives 1.

@@ -3,7 +3,7 @@ using Engine.Plugins.Builtin;
 namespace Engine.Plugins.Stages.Firewall;
 
 /// <summary>
-/// org.osbuild.firewall (plugins.md 1.5): firewalld's default zone, set offline by the tree's own
+/// org.osbuild.firewall: firewalld's default zone, set offline by the tree's own
 /// <c>firewall-offline-cmd</c> (it has no <c>--root</c>, hence chroot; cross-arch builds fail).
 /// The command runs even when every list is empty, as in osbuild.
 /// </summary>

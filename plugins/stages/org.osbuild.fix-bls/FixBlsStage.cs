@@ -4,7 +4,7 @@ using Engine.Plugins.Builtin;
 namespace Engine.Plugins.Stages.FixBls;
 
 /// <summary>
-/// org.osbuild.fix-bls (plugins.md 1.6): boot-loader tools that ran at build time saw the tree at
+/// org.osbuild.fix-bls: boot-loader tools that ran at build time saw the tree at
 /// its build path (e.g. <c>/run/osbuild/tree/boot/vmlinuz</c>); this rewrites every
 /// <c>/boot/loader/entries/*.conf</c> so such paths start with <c>prefix</c> again.
 /// </summary>

@@ -5,7 +5,7 @@ using Engine.Plugins.Stages.Common;
 namespace Engine.Plugins.Stages.Fstab;
 
 /// <summary>
-/// org.osbuild.fstab (plugins.md 1.7): replaces <c>/etc/fstab</c> with one tab-separated line per
+/// org.osbuild.fstab: replaces <c>/etc/fstab</c> with one tab-separated line per
 /// file system. Values are printed as osbuild prints them (<c>freq</c> <c>"1"</c> and <c>1</c> both give <c>1</c>).
 /// </summary>
 internal static class FstabStage

@@ -4,7 +4,7 @@ using Engine.Plugins.Stages.Common;
 namespace Engine.Plugins.Stages.Groups;
 
 /// <summary>
-/// org.osbuild.groups (plugins.md 1.8): <c>groupadd --root TREE</c> (the build root's groupadd)
+/// org.osbuild.groups: <c>groupadd --root TREE</c> (the build root's groupadd)
 /// per group, in the object's order. A falsy gid (missing, 0) lets groupadd choose.
 /// </summary>
 internal static class GroupsStage

@@ -44,7 +44,7 @@ internal sealed record Grub2Options(
             { ValueKind: JsonValueKind.True } => "i386-pc",
             { ValueKind: JsonValueKind.False } => null,
             { ValueKind: JsonValueKind.String } value => string.IsNullOrEmpty(value.GetString()) ? null : value.GetString(),
-            { } value => throw new PluginFailedException($"option 'legacy' must be a boolean or a platform name, not {PythonJson.Dumps(value)}"),
+            { } value => throw new PluginFailedException($"option 'legacy' must be a boolean or a platform name, not {PythonJsonText.Dumps(value)}"),
         };
 
         string? vendor = null;

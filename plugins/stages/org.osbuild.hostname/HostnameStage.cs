@@ -3,7 +3,7 @@ using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Hostname;
 
-/// <summary>org.osbuild.hostname (plugins.md 1.10): the static hostname, via systemd-firstboot.</summary>
+/// <summary>org.osbuild.hostname: the static hostname, via systemd-firstboot.</summary>
 internal static class HostnameStage
 {
     [ModuleInitializer]

@@ -3,7 +3,7 @@ using Engine.Plugins.Builtin;
 namespace Engine.Plugins.Stages.KernelCmdline;
 
 /// <summary>
-/// org.osbuild.kernel-cmdline (plugins.md 1.11): <c>/etc/kernel/cmdline</c>, read by kernel-install
+/// org.osbuild.kernel-cmdline: <c>/etc/kernel/cmdline</c>, read by kernel-install
 /// when kernel packages are installed later. No trailing newline, as osbuild writes it.
 /// </summary>
 internal static class KernelCmdlineStage

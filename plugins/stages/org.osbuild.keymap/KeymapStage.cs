@@ -3,7 +3,7 @@ using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Keymap;
 
-/// <summary>org.osbuild.keymap (plugins.md 1.12): the console keymap, via systemd-firstboot.</summary>
+/// <summary>org.osbuild.keymap: the console keymap, via systemd-firstboot.</summary>
 internal static class KeymapStage
 {
     [ModuleInitializer]

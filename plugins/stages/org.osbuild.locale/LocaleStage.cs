@@ -4,9 +4,9 @@ using Engine.Plugins.Stages.Common;
 namespace Engine.Plugins.Stages.Locale;
 
 /// <summary>
-/// org.osbuild.locale (plugins.md 1.13): <c>LANG</c>, via systemd-firstboot. Only
+/// org.osbuild.locale: <c>LANG</c>, via systemd-firstboot. Only
 /// <c>/etc/locale.conf</c> is removed first, as osbuild does; on Debian firstboot writes
-/// <c>/etc/default/locale</c> instead and leaves an existing one alone (HOST-NOTES).
+/// <c>/etc/default/locale</c> instead and leaves an existing one alone.
 /// </summary>
 internal static class LocaleStage
 {

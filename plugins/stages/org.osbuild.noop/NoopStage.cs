@@ -8,7 +8,7 @@ internal static class NoopStage
     [ModuleInitializer]
     internal static void Register() => BuiltinRegistry.AddStage("org.osbuild.noop", (context, _) =>
     {
-        Console.WriteLine($"Not doing anything with these options: {PythonJson.Dumps(context.Options)}");
+        Console.WriteLine($"Not doing anything with these options: {PythonJsonText.Dumps(context.Options)}");
         return Task.CompletedTask;
     });
 }

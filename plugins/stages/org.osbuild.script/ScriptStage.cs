@@ -3,7 +3,7 @@ using Engine.Plugins.Builtin;
 namespace Engine.Plugins.Stages.Script;
 
 /// <summary>
-/// org.osbuild.script (plugins.md 1.16): the escape hatch. Writes the script to
+/// org.osbuild.script: the escape hatch. Writes the script to
 /// <c>TREE/osbuild-script</c>, runs it with <c>chroot TREE /osbuild-script</c> and ends with its
 /// status. The script file is removed afterwards, also when the script fails.
 /// </summary>

@@ -3,9 +3,9 @@ using Engine.Plugins.Builtin;
 namespace Engine.Plugins.Stages.Selinux;
 
 /// <summary>
-/// org.osbuild.selinux (plugins.md 1.17): labels every file of the tree with the build root's
+/// org.osbuild.selinux: labels every file of the tree with the build root's
 /// <c>setfiles</c> and the policy's <c>file_contexts</c> from the tree. An absolute
-/// <c>file_contexts</c> names a file of the build root (Python's path join; plugins.md 5.9).
+/// <c>file_contexts</c> names a file of the build root (Python's path join).
 /// </summary>
 internal static class SelinuxStage
 {

@@ -3,7 +3,7 @@ using Engine.Plugins.Builtin;
 namespace Engine.Plugins.Stages.Systemd;
 
 /// <summary>
-/// org.osbuild.systemd (plugins.md 1.18): enables, then disables units and sets the default
+/// org.osbuild.systemd: enables, then disables units and sets the default
 /// target with the build root's <c>systemctl --root TREE</c>.
 /// </summary>
 internal static class SystemdStage

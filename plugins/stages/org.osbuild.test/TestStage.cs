@@ -4,7 +4,7 @@ using Engine.Plugins.Stages.Common;
 namespace Engine.Plugins.Stages.Test;
 
 /// <summary>
-/// org.osbuild.test (plugins.md 1.19): a one-shot boot-test unit that runs a script, sends its
+/// org.osbuild.test: a one-shot boot-test unit that runs a script, sends its
 /// output to the virtio serial port <c>/dev/vport0p1</c> and powers the machine off.
 /// </summary>
 internal static class TestStage

@@ -3,7 +3,7 @@ using Engine.Plugins.Stages.Common;
 
 namespace Engine.Plugins.Stages.Timezone;
 
-/// <summary>org.osbuild.timezone (plugins.md 1.20): the <c>/etc/localtime</c> link, via systemd-firstboot.</summary>
+/// <summary>org.osbuild.timezone: the <c>/etc/localtime</c> link, via systemd-firstboot.</summary>
 internal static class TimezoneStage
 {
     [ModuleInitializer]

@@ -4,7 +4,7 @@ using Engine.Plugins.Stages.Common;
 namespace Engine.Plugins.Stages.Zipl;
 
 /// <summary>
-/// org.osbuild.zipl (plugins.md 1.23): a minimal <c>/etc/zipl.conf</c> for s390x; the boot loader
+/// org.osbuild.zipl: a minimal <c>/etc/zipl.conf</c> for s390x; the boot loader
 /// itself is written by the qemu assembler.
 /// </summary>
 internal static class ZiplStage

@@ -12,7 +12,7 @@ namespace Engine.Host.Cli;
 
 /// <summary>
 /// The main command: read and check every input, then build (or, with <c>--inspect</c>, describe).
-/// Processing order follows osbuild (spec/engine.md §6.1); every input problem is reported before
+/// Processing order follows osbuild; every input problem is reported before
 /// anything runs, with exit status 2.
 /// </summary>
 internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWriter stderr)

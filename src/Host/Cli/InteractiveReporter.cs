@@ -7,7 +7,7 @@ using Engine.Protocol;
 namespace Engine.Host.Cli;
 
 /// <summary>
-/// osbuild's interactive output on stdout (spec/engine.md §6.2: stage headers, live logs, the ids
+/// osbuild's interactive output on stdout (stage headers, live logs, the ids
 /// at the end), plus our additions on stderr: which stage of how many is running, how long it took,
 /// and the plugins' progress (a redrawn bar on a terminal, plain lines otherwise).
 /// </summary>

@@ -10,7 +10,7 @@ namespace Engine.Host.Diff;
 /// Compares two file system trees ("before" and "after") the way osbuild's <c>tree-diff</c> tool
 /// does, so that the stage tests' <c>diff.json</c> fixtures can be checked against our trees:
 /// added and deleted paths, and per path the differing <c>selinux</c>, <c>mode</c> (or
-/// <c>uid</c>/<c>gid</c>), <c>symlink</c> target or <c>content</c> hash. spec/tree-diff.md §3 is
+/// <c>uid</c>/<c>gid</c>), <c>symlink</c> target or <c>content</c> hash. docs/architecture.md ("tree-diff") is
 /// the algorithm, §4 the output format; lists follow the file system's directory order, which
 /// is why reports are compared with <see cref="TreeDiffReportMatcher"/>, not byte-wise.
 /// </summary>

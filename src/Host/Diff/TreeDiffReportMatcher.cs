@@ -4,7 +4,7 @@ namespace Engine.Host.Diff;
 
 /// <summary>
 /// Decides whether a tree-diff report matches an expected one (a stage test's <c>diff.json</c>)
-/// with osbuild's rules (spec/tree-diff.md §5): the path lists are compared sorted, because their
+/// with osbuild's rules (docs/architecture.md, "tree-diff"): the path lists are compared sorted, because their
 /// order is the file system's; <c>differences</c> must name the same paths and, per path, the same
 /// kinds; a value is compared unless either side is <c>null</c>, which fixtures use as a wildcard
 /// for content that is not reproducible (password hashes). Instead of a yes/no answer it lists

@@ -8,7 +8,7 @@ namespace Engine.Host.Json;
 /// Writes <see cref="JValue"/> exactly as Python's <c>json.dumps</c> does with its default
 /// separators and <c>ensure_ascii</c>: ids hash this text (<see cref="Canonical"/> = sort_keys),
 /// stages receive it on stdin and <c>--json</c> prints it (<see cref="Compact"/>), and tree-diff
-/// prints the indented form (<see cref="Indented"/>). spec/engine.md §2.2 is the contract; strings and
+/// prints the indented form (<see cref="Indented"/>). docs/architecture.md ("Ids") gives the rules; strings and
 /// separators are spelled by <see cref="PythonJsonText"/>, which the plugins' writer shares.
 /// </summary>
 public static class PythonJson

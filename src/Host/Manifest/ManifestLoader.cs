@@ -5,7 +5,7 @@ namespace Engine.Host.Manifest;
 
 /// <summary>
 /// Turns JSON into <see cref="ManifestDocument"/>: both of osbuild's forms (a bare pipeline, or
-/// <c>{"pipeline": …, "sources": …}</c>), with osbuild's normalisation rules (spec/engine.md §1).
+/// <c>{"pipeline": …, "sources": …}</c>), with osbuild's normalisation rules.
 /// Shape errors are collected with their JSON paths and thrown together.
 /// </summary>
 public static class ManifestLoader

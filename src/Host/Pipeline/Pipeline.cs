@@ -8,7 +8,7 @@ namespace Engine.Host.Pipeline;
 /// A pipeline with its ids: the stages change one tree in order, the assembler turns the final
 /// tree into an output, and an optional build pipeline makes the tree every stage runs in.
 /// Ids are fixed when the pipeline is created from the manifest; <see cref="WithBuildEnvironment"/>
-/// (the <c>--build-env</c> flag) changes where things run but never an id (spec/engine.md §10.1).
+/// (the <c>--build-env</c> flag) changes where things run but never an id.
 /// </summary>
 public sealed class Pipeline
 {
@@ -84,7 +84,7 @@ public sealed class Pipeline
     }
 
     /// <summary>
-    /// The canonical description (spec/engine.md §1.4); with <paramref name="withIds"/> every stage
+    /// The canonical description; with <paramref name="withIds"/> every stage
     /// gets its <c>id</c> and every pipeline its <c>tree_id</c>/<c>output_id</c> (<c>--inspect</c>).
     /// </summary>
     public JValue.Object Describe(bool withIds)

@@ -10,7 +10,7 @@ using Engine.Protocol;
 namespace Engine.Host.Pipeline;
 
 /// <summary>
-/// Runs a pipeline as osbuild does (spec/engine.md §4.1): the build pipeline first, then the
+/// Runs a pipeline as osbuild does (docs/architecture.md, "One manifest"): the build pipeline first, then the
 /// stages from the last one whose tree is in the store, all on one working tree that is committed
 /// at the end, then the assembler on a read-only view of the final tree. Cached work is skipped; a
 /// fully cached manifest starts no container. The result object has osbuild's keys in osbuild's order.
@@ -136,10 +136,7 @@ internal sealed class PipelineExecutor(
         {
             Stage stage = pipeline.Stages[i];
             using TempDirectory sourcesOutput = store.CreateTemporary("tmp-sources-");
-            string arguments = PythonJson.Compact(JValue.Object.From(
-                ("tree", new JValue.String(ContainerPaths.Tree)),
-                ("sources", new JValue.String(ContainerPaths.Sources)),
-                ("options", stage.Options)));
+            string arguments = PluginArguments.ForStage(JValueConversion.ToElement(stage.Options)).ToJson();
             ContainerMount[] mounts =
             [
                 new(tree.Path, ContainerPaths.Tree, ReadOnly: false),
@@ -172,10 +169,7 @@ internal sealed class PipelineExecutor(
         using TempDirectory workspace = store.CreateTemporary();
         string output = Path.Combine(workspace.Path, "tree");
         TreeDirectory.Create(output);
-        string arguments = PythonJson.Compact(JValue.Object.From(
-            ("tree", new JValue.String(ContainerPaths.Tree)),
-            ("options", assembler.Options),
-            ("output_dir", new JValue.String(ContainerPaths.Output))));
+        string arguments = PluginArguments.ForAssembler(JValueConversion.ToElement(assembler.Options)).ToJson();
         ContainerMount[] mounts =
         [
             new(tree, ContainerPaths.Tree, ReadOnly: true),

@@ -5,7 +5,7 @@ namespace Engine.Host.Pipeline;
 /// <summary>A stage or assembler with its id. Immutable: the inputs of an id cannot change once it is taken.</summary>
 /// <param name="Name">Reverse-DNS plugin name.</param>
 /// <param name="Options">Normalised options.</param>
-/// <param name="Id">SHA-256 id (spec/engine.md §2).</param>
+/// <param name="Id">SHA-256 id (docs/architecture.md, "Ids").</param>
 /// <param name="JsonPath">Where it stands in the manifest.</param>
 public sealed record Stage(string Name, JValue.Object Options, string Id, string JsonPath)
 {

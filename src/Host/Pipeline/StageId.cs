@@ -6,7 +6,7 @@ namespace Engine.Host.Pipeline;
 
 /// <summary>
 /// The one place where ids are computed: SHA-256 over the canonical JSON of name, build tree id,
-/// base id and options, concatenated (spec/engine.md §2.1). Byte-identical to osbuild's.
+/// base id and options, concatenated (docs/architecture.md, "Ids"). Byte-identical to osbuild's.
 /// </summary>
 public static class StageId
 {

@@ -1,12 +1,36 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Engine.Host.Json;
 
 namespace Engine.Host.Plugins;
 
-/// <summary>Turns <see cref="JValue"/> into System.Text.Json nodes for the schema validator.</summary>
+/// <summary>
+/// Turns <see cref="JValue"/> (the manifest's values, exact as Python reads them) into
+/// System.Text.Json values: nodes for the schema validator, elements for the wire records.
+/// </summary>
 public static class JValueConversion
 {
+    /// <summary>
+    /// The value as a <see cref="JsonElement"/> whose numbers keep Python's spelling (their raw text
+    /// is the canonical JSON's). JSON has no NaN or infinities: those become the strings Python would
+    /// print, as for the validator.
+    /// </summary>
+    public static JsonElement ToElement(JValue value)
+    {
+        string text = PythonJson.Compact(value);
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            using JsonDocument document = JsonDocument.Parse(ToJsonNode(value)?.ToJsonString() ?? "null");
+            return document.RootElement.Clone();
+        }
+    }
+
     public static JsonNode? ToJsonNode(JValue value) => value switch
     {
         JValue.Null => null,

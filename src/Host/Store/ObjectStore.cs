@@ -3,7 +3,7 @@ using Engine.Native;
 namespace Engine.Host.Store;
 
 /// <summary>
-/// osbuild's object store (spec/engine.md §3): committed trees in <c>objects/&lt;treesum&gt;</c>,
+/// osbuild's object store (docs/architecture.md, "Store"): committed trees in <c>objects/&lt;treesum&gt;</c>,
 /// named by content, and <c>refs/&lt;id&gt;</c> symlinks to them, named by stage or assembler id.
 /// Objects appear only by rename(2) and refs only by an atomic symlink replacement, so a partial
 /// tree is never visible and concurrent builds of the same id are harmless. Nothing is deleted

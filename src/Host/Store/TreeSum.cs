@@ -12,7 +12,7 @@ namespace Engine.Host.Store;
 /// over every entry below a directory, in name order, each entry contributing the canonical JSON
 /// of its metadata (<c>gid</c>, <c>mode</c>, <c>name</c>, optional <c>selinux</c>, <c>size</c>,
 /// <c>uid</c>) followed by its symlink target or file content, and directories their subtree.
-/// It must equal osbuild's value for the same tree byte for byte; spec/engine.md §5 is the
+/// It must equal osbuild's value for the same tree byte for byte; docs/architecture.md ("Treesum") is the
 /// contract and <c>TreeSumTests.Compute_SpecWorkedExample_MatchesReference</c> pins it.
 /// </summary>
 public static partial class TreeSum

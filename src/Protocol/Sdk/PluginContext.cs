@@ -41,7 +41,7 @@ public sealed class PluginContext : IAsyncDisposable
     public string OutputDir => Arguments.OutputDir ?? throw new PluginFailedException($"{Name}: no output_dir in the arguments; only assemblers have one");
 
     /// <summary>Path under which source <paramref name="source"/> placed its files.</summary>
-    public string SourceDirectory(string source) => Path.Combine(Arguments.Sources ?? "/run/osbuild/sources", source);
+    public string SourceDirectory(string source) => Path.Combine(Arguments.Sources ?? ContainerPaths.Sources, source);
 
     private IHostServices Host
     {

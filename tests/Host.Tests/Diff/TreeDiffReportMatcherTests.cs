@@ -7,7 +7,7 @@ using Engine.Tests.Shared;
 
 namespace Engine.Host.Tests.Diff;
 
-/// <summary>The comparison rules of spec/tree-diff.md §5, on osbuild's own <c>diff.json</c> fixtures.</summary>
+/// <summary>osbuild's comparison rules for tree-diff reports, on osbuild's own <c>diff.json</c> fixtures.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class TreeDiffReportMatcherTests
 {

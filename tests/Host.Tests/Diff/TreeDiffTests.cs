@@ -7,14 +7,14 @@ using Engine.Native;
 namespace Engine.Host.Tests.Diff;
 
 /// <summary>
-/// tree-diff against spec/tree-diff.md on real trees under /var/tmp. Lists follow the file
+/// tree-diff against osbuild's format on real trees under /var/tmp. Lists follow the file
 /// system's directory order, so whole reports are checked through <see cref="TreeDiffReportMatcher"/>
 /// and exact text only where a tree has one entry per list.
 /// </summary>
 [SupportedOSPlatform("linux")]
 public sealed class TreeDiffTests : IDisposable
 {
-    /// <summary>The example of spec/tree-diff.md §4, byte for byte.</summary>
+    /// <summary>A report in osbuild's format, byte for byte.</summary>
     private const string SpecExample =
         """
         {
@@ -78,7 +78,7 @@ public sealed class TreeDiffTests : IDisposable
     [Fact]
     public void Compare_SpecExampleTrees_MatchesSpecReport()
     {
-        // Given the before/after trees described above the example in spec/tree-diff.md §4.
+        // Given the before/after trees described above the example.
         Shell(
             """
             set -e
@@ -96,7 +96,7 @@ public sealed class TreeDiffTests : IDisposable
         JValue.Object report = TreeDiff.Compare(_before, _after);
 
         // Then: same content; the order of lists may differ with the file system.
-        Assert.Empty(TreeDiffReportMatcher.FindMismatches(JsonTextParser.Parse(SpecExample, "spec/tree-diff.md"), report));
+        Assert.Empty(TreeDiffReportMatcher.FindMismatches(JsonTextParser.Parse(SpecExample, "example"), report));
         Assert.Equal(["added_files", "deleted_files", "differences"], report.Members.Select(m => m.Key));
         var o = Assert.IsType<JValue.Object>(Assert.IsType<JValue.Object>(report["differences"])["/o"]);
         Assert.Equal(["uid", "gid"], o.Members.Select(m => m.Key));
@@ -106,7 +106,7 @@ public sealed class TreeDiffTests : IDisposable
     public void Render_SpecExampleReport_IsByteIdentical()
     {
         // Given the spec's report as a value, members in the spec's order.
-        JValue report = JsonTextParser.Parse(SpecExample, "spec/tree-diff.md");
+        JValue report = JsonTextParser.Parse(SpecExample, "example");
 
         // When / Then
         Assert.Equal(SpecExample, TreeDiff.Render(report));

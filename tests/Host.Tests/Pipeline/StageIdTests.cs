@@ -57,7 +57,7 @@ public sealed class StageIdTests
     [Fact]
     public void UnicodeFloatsBigIntsKeyOrder_WorkedExampleC_MatchesReference()
     {
-        // Given spec/engine.md example C (literal non-ASCII characters, escapes, floats, big ints)
+        // Given a manifest (literal non-ASCII characters, escapes, floats, big ints)
         const string manifest = """
         {
           "pipeline": {

@@ -10,7 +10,7 @@ using Engine.Host.Store;
 namespace Engine.Host.Tests.Store;
 
 /// <summary>
-/// The treesum against spec/engine.md §5. Trees are built under /var/tmp, which is ext4 here: the
+/// The treesum against osbuild's definition (docs/architecture.md, "Treesum"). Trees are built under /var/tmp, which is ext4 here: the
 /// hash covers directory sizes, and those are file-system specific (4096 on ext4). Names that are
 /// not valid UTF-8 cannot be made through .NET's file APIs, so trees are built with /bin/sh.
 /// </summary>
@@ -31,7 +31,7 @@ public sealed class TreeSumTests : IDisposable
     [Fact]
     public void Compute_SpecWorkedExample_MatchesReference()
     {
-        // Given the tree of spec/engine.md §5.1, made by the spec's own script.
+        // Given a reference tree whose treesum osbuild's algorithm gives, made by a script.
         SkipUnlessExt4(_work);
         string tree = Path.Combine(_work, "treesum-example");
         Shell(

@@ -22,7 +22,7 @@ internal sealed class SerialConsole : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        // Software emulation (HOST-NOTES: nested KVM does not work here); snapshot=on keeps the image untouched.
+        // Software emulation (nested KVM does not work here); snapshot=on keeps the image untouched.
         foreach (string argument in (string[])["-m", "1024", "-nographic", "-serial", "mon:stdio", "-no-reboot",
                      "-drive", $"file={image},format={format},if=virtio,snapshot=on"])
         {

@@ -3,7 +3,7 @@ using Engine.Integration.Tests.Stages;
 namespace Engine.Integration.Tests.Runners;
 
 /// <summary>
-/// The runners of osbuild's build roots (plugins.md 4.1, 4.2) and org.osbuild.debian12, in the
+/// The runners of osbuild's build roots and org.osbuild.debian12, in the
 /// container with this machine's /usr (Debian 12) or a debootstrapped bookworm tree as build root.
 /// </summary>
 public sealed class DistributionRunnerTests

@@ -4,7 +4,7 @@ using Engine.Integration.Tests.Stages;
 namespace Engine.Integration.Tests.Runners;
 
 /// <summary>
-/// The container the host will give a runner (ARCHITECTURE "How a stage runs"), made with
+/// The container the host will give a runner (docs/protocol.md §2), made with
 /// bubblewrap directly: a build root's /usr read-only (with its /bin, /sbin, /lib, /lib64 links),
 /// empty private /etc, /var, /tmp and /run, /proc, /dev, a plugin tree at /run/osbuild/lib holding
 /// the published executable, every runner name linked to it and a shell-script plugin
@@ -76,7 +76,7 @@ internal sealed class RunnerSandbox : IDisposable
     {
         string fd3 = _scratch.Combine("fd3-" + Guid.NewGuid().ToString("N"));
 
-        // bash opens fd 3 without close-on-exec and execs bwrap, which passes it on (HOST-NOTES).
+        // bash opens fd 3 without close-on-exec and execs bwrap, which passes it on.
         var startInfo = new ProcessStartInfo("bash")
         {
             RedirectStandardInput = true,

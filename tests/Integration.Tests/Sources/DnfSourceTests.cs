@@ -5,7 +5,7 @@ using static Engine.Integration.Tests.Sources.SourcesTestEnvironment;
 
 namespace Engine.Integration.Tests.Sources;
 
-/// <summary>The published org.osbuild.dnf (spec/plugins.md 3.1) run through <see cref="SourceProgramRunner"/>.</summary>
+/// <summary>The published org.osbuild.dnf run through <see cref="SourceProgramRunner"/>.</summary>
 [SupportedOSPlatform("linux")]
 public sealed class DnfSourceTests
 {

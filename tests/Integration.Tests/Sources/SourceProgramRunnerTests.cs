@@ -66,7 +66,7 @@ public sealed class SourceProgramRunnerTests
 
         JValue reply = await Run(program, JValue.Object.Empty);
 
-        // An array is never an error reply, even one holding the string "error" (spec/engine.md 10.9).
+        // An array is never an error reply, even one holding the string "error" (osbuild treats only an object with "error" as a failure).
         Assert.Equal("""["error", 1]""", PythonJson.Compact(reply));
     }
 

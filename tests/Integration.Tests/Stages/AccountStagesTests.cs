@@ -1,6 +1,6 @@
 namespace Engine.Integration.Tests.Stages;
 
-/// <summary>org.osbuild.groups (plugins.md 1.8) and org.osbuild.users (1.21) on a Debian 12 tree.</summary>
+/// <summary>org.osbuild.groups and org.osbuild.users (1.21) on a Debian 12 tree.</summary>
 public sealed class AccountStagesTests
 {
     [Fact]

@@ -1,6 +1,6 @@
 namespace Engine.Integration.Tests.Stages;
 
-/// <summary>org.osbuild.chrony (plugins.md 1.1).</summary>
+/// <summary>org.osbuild.chrony.</summary>
 public sealed class ChronyStageTests
 {
     private const string Original = "# Use public servers\npool 2.fedora.pool.ntp.org iburst\nserver x\n#server y\ndriftfile /var/lib/chrony/drift\n";

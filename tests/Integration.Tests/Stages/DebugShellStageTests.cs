@@ -1,6 +1,6 @@
 namespace Engine.Integration.Tests.Stages;
 
-/// <summary>org.osbuild.debug-shell (plugins.md 1.2).</summary>
+/// <summary>org.osbuild.debug-shell.</summary>
 public sealed class DebugShellStageTests
 {
     private const string Unit = """

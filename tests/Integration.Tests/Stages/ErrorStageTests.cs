@@ -1,6 +1,6 @@
 namespace Engine.Integration.Tests.Stages;
 
-/// <summary>org.osbuild.error (plugins.md 1.4): Python's sys.exit semantics for the status.</summary>
+/// <summary>org.osbuild.error: Python's sys.exit semantics for the status.</summary>
 public sealed class ErrorStageTests
 {
     [Theory]

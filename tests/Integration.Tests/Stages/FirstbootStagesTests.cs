@@ -1,7 +1,7 @@
 namespace Engine.Integration.Tests.Stages;
 
 /// <summary>
-/// The systemd-firstboot stages on a Debian 12 tree: hostname (plugins.md 1.10), keymap (1.12),
+/// The systemd-firstboot stages on a Debian 12 tree: hostname, keymap (1.12),
 /// locale (1.13), timezone (1.20). Each removes the file firstboot would keep, so running twice
 /// gives the same tree.
 /// </summary>
@@ -60,7 +60,7 @@ public sealed class FirstbootStagesTests
     [Fact]
     public async Task Locale_DebianTreeWithoutDefaultLocale_WritesEtcDefaultLocale()
     {
-        // On Debian, systemd-firstboot writes /etc/default/locale and keeps an existing one (HOST-NOTES).
+        // On Debian, systemd-firstboot writes /etc/default/locale and keeps an existing one.
         using ScratchTree tree = await BookwormTree.CopyAsync();
         File.Delete(tree.Combine("etc/default/locale"));
 

@@ -1,6 +1,6 @@
 namespace Engine.Integration.Tests.Stages;
 
-/// <summary>org.osbuild.fix-bls (plugins.md 1.6): osbuild's greedy <c>(/.*)+/boot</c> substitution, pinned.</summary>
+/// <summary>org.osbuild.fix-bls: osbuild's greedy <c>(/.*)+/boot</c> substitution, pinned.</summary>
 public sealed class FixBlsStageTests
 {
     [Theory]

@@ -1,6 +1,6 @@
 namespace Engine.Integration.Tests.Stages;
 
-/// <summary>org.osbuild.fstab (plugins.md 1.7).</summary>
+/// <summary>org.osbuild.fstab.</summary>
 public sealed class FstabStageTests
 {
     [Fact]

@@ -1,6 +1,6 @@
 namespace Engine.Integration.Tests.Stages;
 
-/// <summary>org.osbuild.noop, stage (plugins.md 1.14) and assembler (2.1): one entry serves both.</summary>
+/// <summary>org.osbuild.noop, stage and assembler (2.1): one entry serves both.</summary>
 public sealed class NoopTests
 {
     [Fact]

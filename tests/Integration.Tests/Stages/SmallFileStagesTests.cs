@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace Engine.Integration.Tests.Stages;
 
-/// <summary>org.osbuild.kernel-cmdline (plugins.md 1.11) and org.osbuild.zipl (1.23): exact file contents.</summary>
+/// <summary>org.osbuild.kernel-cmdline and org.osbuild.zipl (1.23): exact file contents.</summary>
 public sealed class SmallFileStagesTests
 {
     [Fact]

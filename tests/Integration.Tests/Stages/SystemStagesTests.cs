@@ -1,7 +1,7 @@
 namespace Engine.Integration.Tests.Stages;
 
 /// <summary>
-/// Stages that run system tools on a Debian 12 tree: systemd (plugins.md 1.18), firewall (1.5),
+/// Stages that run system tools on a Debian 12 tree: systemd, firewall (1.5),
 /// selinux (1.17), script (1.16).
 /// </summary>
 public sealed class SystemStagesTests

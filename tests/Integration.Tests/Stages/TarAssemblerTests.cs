@@ -1,6 +1,6 @@
 namespace Engine.Integration.Tests.Stages;
 
-/// <summary>org.osbuild.tar (plugins.md 2.4) with every compression, GNU tar of this machine.</summary>
+/// <summary>org.osbuild.tar with every compression, GNU tar of this machine.</summary>
 public sealed class TarAssemblerTests
 {
     [Theory]

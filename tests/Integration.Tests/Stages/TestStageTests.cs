@@ -1,6 +1,6 @@
 namespace Engine.Integration.Tests.Stages;
 
-/// <summary>org.osbuild.test, the boot-test service (plugins.md 1.19).</summary>
+/// <summary>org.osbuild.test, the boot-test service.</summary>
 public sealed class TestStageTests
 {
     [Fact]

@@ -7,10 +7,10 @@ namespace Engine.Host.Services.Loop;
 
 /// <summary>
 /// Finds a free loop device and binds a backing file to it, following the reference's remoteloop
-/// algorithm (spec/engine.md 8.4): LOOP_CTL_GET_FREE; open /dev/loopN and check it is block device 7:N;
+/// algorithm: LOOP_CTL_GET_FREE; open /dev/loopN and check it is block device 7:N;
 /// LOOP_SET_FD, starting over on EBUSY (another process bound that device first); LOOP_GET_STATUS64,
 /// set offset, size limit and LO_FLAGS_AUTOCLEAR, LOOP_SET_STATUS64, starting over on EAGAIN after
-/// LOOP_CLR_FD (spec/engine.md 10.10: the reference reacts to EAGAIN, whatever its comment says).
+/// LOOP_CLR_FD (osbuild retries on EAGAIN).
 /// The kernel arbitrates between racing binders, in this process or any other, through EBUSY.
 /// </summary>
 internal static class LoopDeviceBinder

@@ -3,12 +3,14 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Engine.Host.Json;
+using Engine.Host.Plugins;
+using Engine.Protocol;
 using Engine.Native;
 
 namespace Engine.Host.Services.Sources;
 
 /// <summary>
-/// Runs one sources program on the host, outside any container (spec/engine.md 8.3 and 9.2): the
+/// Runs one sources program on the host, outside any container (docs/protocol.md §5): the
 /// request <c>{"options", "secrets", "cache", "output", "checksums"}</c> goes to its stdin as
 /// Python-style compact JSON, its stdout is read to the end and parsed as one JSON value, its stderr
 /// is copied line by line to the writer given to the constructor, and its exit status is ignored
@@ -87,12 +89,8 @@ internal sealed class SourceProgramRunner
         cancellationToken.ThrowIfCancellationRequested();
 
         var redactor = new SecretRedactor(secrets);
-        string request = PythonJson.Compact(JValue.Object.From(
-            ("options", options),
-            ("secrets", secrets),
-            ("cache", new JValue.String(cacheDir)),
-            ("output", new JValue.String(outputDir)),
-            ("checksums", new JValue.Array(checksums.Select(c => (JValue)new JValue.String(c)).ToImmutableArray()))));
+        string request = new SourceArguments(
+            JValueConversion.ToElement(options), JValueConversion.ToElement(secrets), cacheDir, outputDir, checksums).ToJson();
 
         SourceProcess process;
         try
@@ -219,7 +217,7 @@ internal sealed class SourceProgramRunner
             throw new SourceFailedException(sourceName, redactor.Redact($"source returned malformed json: {text}"));
         }
 
-        // Only an object with "error" is a failure; an array reply never is (spec/engine.md 10.9).
+        // Only an object with "error" is a failure; an array reply never is (osbuild treats only an object with "error" as a failure).
         if (reply is JValue.Object obj && obj["error"] is JValue error)
         {
             string message = error is JValue.String s ? s.Value : PythonJson.Compact(error);
