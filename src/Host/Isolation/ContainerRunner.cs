@@ -14,7 +14,7 @@ namespace Engine.Host.Isolation;
 /// channel) is owned here and removed on every path out, including cancellation, which kills the
 /// container (bwrap's pid namespace takes every process of the stage with it).
 /// </summary>
-public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputSink liveOutput)
+public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputSink liveOutput) : IContainerRunner
 {
     /// <param name="attachChannel">Starts serving the host end of the RPC channel; disposed when the run ends.</param>
     /// <param name="cancellationToken">Kills the container.</param>

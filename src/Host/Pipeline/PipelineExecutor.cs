@@ -18,7 +18,7 @@ namespace Engine.Host.Pipeline;
 internal sealed class PipelineExecutor(
     ObjectStore store,
     PluginCatalog catalog,
-    ContainerRunner containers,
+    IContainerRunner containers,
     RunServicesFactory services,
     BuildSettings settings,
     IBuildReporter reporter)
