@@ -29,10 +29,12 @@ public static unsafe partial class Exec
 
     /// <summary>
     /// Replaces the process image with <paramref name="path"/>, argv = <paramref name="argv"/>; the
-    /// environment and every descriptor without FD_CLOEXEC (stdio, fd 3) carry over. The .NET runtime
-    /// ignores SIGPIPE, and an ignored signal stays ignored across exec: it is set back to the default
-    /// first, so that the program (and all it starts) sees SIGPIPE as if started directly (pinned by
-    /// HostRunnerTests.Host_Probe_NoSignalIgnoredOrBlocked).
+    /// environment and every descriptor without FD_CLOEXEC (stdio, fd 3) carry over. An ignored
+    /// signal stays ignored across exec, and so does the blocked mask: the .NET runtime ignores
+    /// SIGPIPE, and a program started in the background by a shell inherits SIGINT and SIGQUIT
+    /// ignored. Every disposition is set back to the default and the mask cleared first, so that
+    /// the program (and all it starts) begins as if started directly (pinned by
+    /// HostRunnerTests.Host_Probe_NoSignalIgnoredOrBlocked), as a spawned child does.
     /// </summary>
     /// <returns>Only on failure: the errno of <c>execv</c> (ENOENT, EACCES, ENOEXEC…).</returns>
     public static int Replace(string path, IReadOnlyList<string> argv)
@@ -46,7 +48,7 @@ public static unsafe partial class Exec
                 pointers[i] = Marshal.StringToCoTaskMemUTF8(argv[i]);
             }
 
-            signal(LibC.SIGPIPE, SIG_DFL);
+            ResetSignals();
             fixed (byte* file = FileNames.NulTerminated(path))
             fixed (nint* arguments = pointers)
             {
@@ -62,5 +64,21 @@ public static unsafe partial class Exec
                 Marshal.FreeCoTaskMem(pointer);
             }
         }
+    }
+
+    private static void ResetSignals()
+    {
+        const int Signals = 64;
+        for (int signum = 1; signum <= Signals; signum++)
+        {
+            if (signum != LibC.SIGKILL && signum != LibC.SIGSTOP)
+            {
+                signal(signum, SIG_DFL); // EINVAL for the numbers glibc reserves: nothing to reset there
+            }
+        }
+
+        sigset_t empty;
+        LibC.sigemptyset(&empty);
+        LibC.sigprocmask(LibC.SIG_SETMASK, &empty, null);
     }
 }

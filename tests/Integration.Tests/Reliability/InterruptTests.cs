@@ -14,8 +14,10 @@ public sealed class InterruptTests
     private static (Process Process, StringWriter Output) Start(string store, string manifest, params string[] extra)
     {
         Assert.SkipUnless(Osbuild.IsRoot, "building needs root");
-        var start = new ProcessStartInfo(Osbuild.Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in (string[])["--store", store, "--plugin-path", FixturePlugins, .. extra, manifest])
+        // Through env: a test run started in the background by a shell inherits SIGINT ignored, and
+        // then the signals these tests send would test nothing. env execs osbuild (same pid).
+        var start = new ProcessStartInfo("/usr/bin/env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in (string[])["--default-signal=INT,QUIT", Osbuild.Binary, "--store", store, "--plugin-path", FixturePlugins, .. extra, manifest])
         {
             start.ArgumentList.Add(argument);
         }
