@@ -75,7 +75,7 @@ internal static class CommandLine
             return errors.Count > 0 ? Task.FromResult(2) : ServiceRunner.RunApiAsync(settings, cancellationToken);
         }));
 
-        var apiUrl = new Option<Uri?>("--api") { Description = "the API's base address, e.g. http://api.example:8700/", HelpName = "URL" };
+        var apiUrl = new Option<string?>("--api") { Description = "the API's base address, e.g. http://api.example:8700/", HelpName = "URL" };
         var tokenFile = new Option<string?>("--token-file") { Description = "file holding this worker's token (a \"workers\" entry of the API's tokens file)", HelpName = "FILE" };
         var worker = new Command("worker", "a worker: takes jobs of its queues from PostgreSQL and runs osbuild on its own store, reporting to the API")
         {
@@ -83,10 +83,10 @@ internal static class CommandLine
         };
         worker.SetAction((result, cancellationToken) => Run(result, errors =>
         {
-            Uri? url = result.GetValue(apiUrl);
-            if (url is null || !url.IsAbsoluteUri)
+            Uri? url = Uri.TryCreate(result.GetValue(apiUrl), UriKind.Absolute, out Uri? parsed) && parsed.Scheme is "http" or "https" ? parsed : null;
+            if (url is null)
             {
-                errors.Add("--api is required: the API's base address, e.g. --api http://api.example:8700/");
+                errors.Add($"--api {result.GetValue(apiUrl)}: give the API's base address, e.g. --api http://api.example:8700/");
             }
 
             string? token = null;

@@ -21,6 +21,10 @@ internal sealed partial class BuildExecutor(
     // SIGTERM makes osbuild kill the running stage and clean up; this is how long that may take
     // before the worker gives up and kills it.
     private static readonly TimeSpan s_killAfter = TimeSpan.FromSeconds(90);
+
+    // osbuild loses a SIGTERM that arrives in its first few milliseconds (it then builds to the
+    // end), so the worker repeats the signal until osbuild exits; a repeated SIGTERM is harmless.
+    private static readonly TimeSpan s_repeatTerm = TimeSpan.FromSeconds(2);
     private const int MaxMessageLines = 200;
 
     public async Task RunAsync(string buildId, CancellationToken jobToken)
@@ -62,11 +66,7 @@ internal sealed partial class BuildExecutor(
         var messages = new List<string>();
         OsbuildProcess? process = null;
         using var exited = new CancellationTokenSource();
-        var stop = new StopRequest(() =>
-        {
-            process?.Terminate();
-            _ = Task.Delay(s_killAfter, exited.Token).ContinueWith(_ => process?.Kill(), TaskContinuationOptions.OnlyOnRanToCompletion);
-        });
+        var stop = new StopRequest(() => _ = StopAsync(() => process, exited.Token));
         await using var reporter = new AttemptReporter(api, buildId, granted.Attempt, reason => stop.Request(AttemptOutcome.Stopped, reason), log);
 
         string? sourcesFile = granted.Sources is { } sources ? await WriteAsync(work, "sources.json", sources) : null;
@@ -114,7 +114,7 @@ internal sealed partial class BuildExecutor(
 
         if (stop.Value is not null)
         {
-            process.Terminate(); // stop was asked while osbuild was starting
+            _ = StopAsync(() => process, exited.Token); // stop was asked while osbuild was starting
         }
 
         int exitCode;
@@ -163,6 +163,39 @@ internal sealed partial class BuildExecutor(
         }
 
         return new FinishRequest(AttemptOutcome.Failed, exitCode, result, Describe(exitCode, result, collected), []);
+    }
+
+    /// <summary>SIGTERM now and every few seconds until osbuild exits (<paramref name="exited"/>), SIGKILL after <see cref="s_killAfter"/>.</summary>
+    private static async Task StopAsync(Func<OsbuildProcess?> process, CancellationToken exited)
+    {
+        DateTime killAt = DateTime.UtcNow + s_killAfter;
+        try
+        {
+            while (!exited.IsCancellationRequested)
+            {
+                if (process() is not { } running)
+                {
+                    return; // not started yet: the caller stops it once it has
+                }
+
+                if (DateTime.UtcNow >= killAt)
+                {
+                    running.Kill();
+                    return;
+                }
+
+                running.Terminate();
+                await Task.Delay(s_repeatTerm, exited);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // osbuild exited
+        }
+        catch (InvalidOperationException)
+        {
+            // osbuild exited between the check and the signal
+        }
     }
 
     /// <summary>One message that says why the build failed; the details are in the log and the result.</summary>

@@ -80,6 +80,24 @@ public sealed class FarmFailureTests(Infrastructure.Farm farm)
     }
 
     [Fact]
+    public async Task Build_CancelledAsItsWorkerStartsIt_CancelledNotBuilt()
+    {
+        Assert.SkipWhen(farm.Unavailable is not null, farm.Unavailable ?? "");
+        string id = await farm.Client.SubmitAsync(Manifests.Sleeping(30, $"early-cancel-{Guid.NewGuid():N}"));
+        await farm.Client.WaitAsync(id, s => ServiceClient.State(s) == "running", TimeSpan.FromMinutes(1), farm.Logs);
+
+        // When: the cancellation arrives while osbuild is being started (osbuild loses a SIGTERM in
+        // its first milliseconds; the worker repeats it).
+        using HttpResponseMessage response = await farm.Client.SendAsync(HttpMethod.Post, $"/api/v1/builds/{id}/cancel");
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+
+        // Then: cancelled long before the 30 s stage could have ended.
+        JsonElement final = await farm.Client.WaitFinalAsync(id, TimeSpan.FromSeconds(20), farm.Logs);
+        Assert.True(ServiceClient.State(final) == "cancelled", $"{final}\n{farm.Logs()}");
+        Assert.Empty(final.GetProperty("artifacts").EnumerateArray());
+    }
+
+    [Fact]
     public async Task FailingStage_BuildFailedWithStageOutput_NotRetried()
     {
         Assert.SkipWhen(farm.Unavailable is not null, farm.Unavailable ?? "");
