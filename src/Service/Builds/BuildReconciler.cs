@@ -18,6 +18,11 @@ internal sealed class BuildReconciler(BuildRepository repository, BuildJobQueue 
     // cancelled without it (the worker is gone, or cannot reach the API).
     private static readonly TimeSpan s_cancelGrace = TimeSpan.FromSeconds(60);
 
+    // A submission saves its build, then queues its job: a build without a job is only stranded
+    // (the API stopped in between) when it is older than this. Queueing it at once would give a
+    // build being submitted two jobs.
+    private static readonly TimeSpan s_submissionGrace = TimeSpan.FromSeconds(60);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(s_interval);
@@ -40,6 +45,11 @@ internal sealed class BuildReconciler(BuildRepository repository, BuildJobQueue 
 
     internal async Task ReconcileAsync(BuildRecord seen, CancellationToken cancellationToken)
     {
+        if (seen.CurrentJobId is null && clock.GetUtcNow() - seen.SubmittedAt < s_submissionGrace)
+        {
+            return;
+        }
+
         BuildJobQueue.JobView view = seen.CurrentJobId is { } job ? jobs.View(job) : new BuildJobQueue.JobView(BuildJobQueue.JobState.Missing, null);
         DateTimeOffset now = clock.GetUtcNow();
         (BuildRecord record, string? action) = await repository.UpdateAsync<string?>(seen.Id, r =>
