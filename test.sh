@@ -13,7 +13,7 @@ fi
 results=$(mktemp -d)
 trap 'rm -rf --one-file-system "$results"' EXIT
 status=0
-for project in tests/Protocol.Tests tests/Host.Tests tests/Integration.Tests; do
+for project in tests/Protocol.Tests tests/Host.Tests tests/Integration.Tests tests/Service.Tests; do
     log=$results/$(basename "$project").log
     dotnet test "$project" -c Release --nologo --blame-hang-timeout 15m "$@" 2>&1 | tee "$log" || status=1
 done
