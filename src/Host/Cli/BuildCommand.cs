@@ -22,7 +22,7 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
         if (arguments.ReadsStandardInput && !arguments.Inspect && !arguments.Check)
         {
             // Before stdin is read: entering the namespace execs this program again, which must find it unread.
-            OwnMountNamespace.Enter();
+            OwnMountNamespace.Enter(cancellationToken);
         }
 
         ManifestDocument manifest;
@@ -112,7 +112,7 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
         {
             // Nothing has been printed yet: after the exec the new image checks everything again
             // (a few milliseconds) and reports alone. A fully cached build mounts nothing and stays.
-            OwnMountNamespace.Enter();
+            OwnMountNamespace.Enter(cancellationToken);
         }
 
         IBuildReporter display = arguments.Json

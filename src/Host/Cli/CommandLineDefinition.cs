@@ -118,8 +118,9 @@ internal static class CommandLineDefinition
 
     private static Command PluginsCommandDefinition(PluginSearchOptions search)
     {
-        var list = new Command("list", "list every plugin on the search path: name, kind, root, summary");
-        list.SetAction(result => new PluginsCommand(Console.Out, Console.Error).List(search.Catalog(result)));
+        var listJson = new Option<bool>("--json") { Description = "print a JSON array of {name, kind, root, builtin, executable, summary}" };
+        var list = new Command("list", "list every plugin on the search path: name, kind, root, summary") { listJson };
+        list.SetAction(result => new PluginsCommand(Console.Out, Console.Error).List(search.Catalog(result), search.LibDirOrDefault(result), result.GetValue(listJson)));
 
         var name = new Argument<string>("NAME") { Description = "reverse-DNS plugin name" };
         var json = new Option<bool>("--json") { Description = "print the raw meta file" };

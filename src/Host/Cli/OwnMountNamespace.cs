@@ -24,8 +24,17 @@ internal static class OwnMountNamespace
     /// Returns at once when this process is already in its own namespace (or cannot have one);
     /// otherwise unshares and execs itself with the same arguments, and returns only if that failed.
     /// </summary>
-    public static void Enter()
+    /// <param name="interrupted">SIGINT or SIGTERM, as Program registers them. A signal caught by this
+    /// image would be forgotten by the next one (the exec replaces the handler's state), so an
+    /// interrupted build does not exec: it stays here and stops. A build service that sent SIGTERM a
+    /// few milliseconds after starting osbuild saw it lost otherwise.</param>
+    public static void Enter(CancellationToken interrupted)
     {
+        if (interrupted.IsCancellationRequested)
+        {
+            return;
+        }
+
         string? current = Namespaces.CurrentMountNamespace();
         string? self = Environment.ProcessPath;
         if (current is null || self is null || Environment.GetEnvironmentVariable(Marker) == current || !Users.IsRoot)
@@ -39,6 +48,11 @@ internal static class OwnMountNamespace
         }
 
         ProcessEnvironment.Set(Marker, entered);
+        if (interrupted.IsCancellationRequested)
+        {
+            return; // the build stops before it mounts anything
+        }
+
         Console.Out.Flush();
         Console.Error.Flush();
         _ = Exec.Replace(self, [self, .. Environment.GetCommandLineArgs()[1..]]);

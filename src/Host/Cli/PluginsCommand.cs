@@ -7,9 +7,31 @@ namespace Engine.Host.Cli;
 /// <summary><c>osbuild plugins list</c> and <c>osbuild plugins describe NAME</c>.</summary>
 internal sealed class PluginsCommand(TextWriter stdout, TextWriter stderr)
 {
-    public int List(PluginCatalog catalog)
+    /// <param name="libDir">The built-in root, so that <paramref name="json"/> can say which plugins are built in.</param>
+    /// <param name="json">One JSON object per plugin instead of the table, for programs (a build service's allow-list).</param>
+    public int List(PluginCatalog catalog, string libDir, bool json = false)
     {
         var rows = PluginKind.All.SelectMany(kind => catalog.List(kind)).ToList();
+        if (json)
+        {
+            var list = new JsonArray();
+            foreach (PluginInfo plugin in rows)
+            {
+                list.Add((JsonNode)new JsonObject
+                {
+                    ["name"] = plugin.Name,
+                    ["kind"] = PluginKind.Singular(plugin.Kind),
+                    ["root"] = plugin.Root,
+                    ["builtin"] = string.Equals(Path.GetFullPath(plugin.Root), Path.GetFullPath(libDir), StringComparison.Ordinal),
+                    ["executable"] = plugin.ExecutablePath,
+                    ["summary"] = plugin.Meta?.Summary,
+                });
+            }
+
+            stdout.WriteLine(list.ToJsonString());
+            return ExitCodes.Success;
+        }
+
         int nameWidth = Math.Max(4, rows.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
         stdout.WriteLine($"{"NAME".PadRight(nameWidth)}  {"KIND",-10}  {"ROOT",-30}  SUMMARY");
         foreach (PluginInfo plugin in rows)

@@ -83,4 +83,15 @@ public sealed class CommandLineTests
         Assert.Contains($"error: {message}", run.Stderr, StringComparison.Ordinal);
         Assert.Empty(run.Stdout);
     }
+
+    [Fact]
+    public void PluginsListJson_SaysWhichAreBuiltIn()
+    {
+        Osbuild.Result run = Osbuild.Run(["plugins", "list", "--json", "--plugin-path", FixturePlugins]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var plugins = (Engine.Host.Json.JValue.Array)Engine.Host.Json.JsonTextParser.Parse(run.Stdout, "stdout");
+        var byName = plugins.Items.Cast<Engine.Host.Json.JValue.Object>().ToDictionary(p => ((Engine.Host.Json.JValue.String)p["name"]!).Value + "/" + ((Engine.Host.Json.JValue.String)p["kind"]!).Value);
+        Assert.Equal(Engine.Host.Json.JValue.Bool.True, byName["org.osbuild.qemu/assembler"]["builtin"]);
+        Assert.Equal(Engine.Host.Json.JValue.Bool.False, byName["org.test.python-rpc/stage"]["builtin"]);
+    }
 }
