@@ -17,11 +17,14 @@ for project in tests/Protocol.Tests tests/Host.Tests tests/Integration.Tests tes
     log=$results/$(basename "$project").log
     dotnet test "$project" -c Release --nologo --blame-hang-timeout 15m "$@" 2>&1 | tee "$log" || status=1
 done
-passed=0 failed=0 skipped=0
+passed=0 failed=0 skipped=0 unrun=""
 for log in "$results"/*.log; do
+    grep -qE 'Failed: *[0-9]+, Passed:' "$log" || unrun="$unrun $(basename "$log" .log)"
     while read -r f p s; do
         failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
     done < <(sed -nE 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/p' "$log")
 done
 echo "$passed passed, $failed failed, $skipped skipped"
+# A project that did not compile runs no test at all: say so, or the summary looks green.
+[ -z "$unrun" ] || echo "did not run (build failed?):$unrun" >&2
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Engine.Service.Configuration;
-using Engine.Service.Native;
+using Engine.Native;
 
 namespace Engine.Service.Worker;
 
@@ -81,10 +81,10 @@ internal sealed class OsbuildProcess : IDisposable
     }
 
     /// <summary>Asks osbuild to stop: it kills the running stage and removes what it made, then exits 143.</summary>
-    public void Terminate() => Send(Signals.SIGTERM);
+    public void Terminate() => Send(ProcessSignals.SIGTERM);
 
     /// <summary>The last resort when osbuild does not stop after <see cref="Terminate"/>.</summary>
-    public void Kill() => Send(Signals.SIGKILL);
+    public void Kill() => Send(ProcessSignals.SIGKILL);
 
     /// <summary>Waits for the end of osbuild and of both of its streams.</summary>
     public async Task<(int ExitCode, string StandardOutput)> WaitAsync()
@@ -100,7 +100,7 @@ internal sealed class OsbuildProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            Signals.Send(_process.Id, signal);
+            ProcessSignals.Send(_process.Id, signal);
         }
     }
 }

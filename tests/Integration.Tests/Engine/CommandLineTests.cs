@@ -1,3 +1,5 @@
+using Engine.Host.Json;
+
 namespace Engine.Integration.Tests.Engine;
 
 /// <summary>
@@ -89,9 +91,9 @@ public sealed class CommandLineTests
     {
         Osbuild.Result run = Osbuild.Run(["plugins", "list", "--json", "--plugin-path", FixturePlugins]);
         Assert.True(run.ExitCode == 0, run.ToString());
-        var plugins = (Engine.Host.Json.JValue.Array)Engine.Host.Json.JsonTextParser.Parse(run.Stdout, "stdout");
-        var byName = plugins.Items.Cast<Engine.Host.Json.JValue.Object>().ToDictionary(p => ((Engine.Host.Json.JValue.String)p["name"]!).Value + "/" + ((Engine.Host.Json.JValue.String)p["kind"]!).Value);
-        Assert.Equal(Engine.Host.Json.JValue.Bool.True, byName["org.osbuild.qemu/assembler"]["builtin"]);
-        Assert.Equal(Engine.Host.Json.JValue.Bool.False, byName["org.test.python-rpc/stage"]["builtin"]);
+        var plugins = (JValue.Array)JsonTextParser.Parse(run.Stdout, "stdout");
+        var byName = plugins.Items.Cast<JValue.Object>().ToDictionary(p => ((JValue.String)p["name"]!).Value + "/" + ((JValue.String)p["kind"]!).Value);
+        Assert.Equal(JValue.Bool.True, byName["org.osbuild.qemu/assembler"]["builtin"]);
+        Assert.Equal(JValue.Bool.False, byName["org.test.python-rpc/stage"]["builtin"]);
     }
 }
