@@ -152,7 +152,8 @@ row "container start: bwrap --ro-bind / / true" "$(ms "$m_wall")" "$(ms "$m_cpu"
 measure "$reps" : "$osbuild" --help
 help_wall=$m_wall
 row "host start: osbuild --help" "$(ms "$m_wall")" "$(ms "$m_cpu")" "" "" "" ""
-# bin/osbuild is the NativeAOT front end; what it hands container work to starts like this:
+# Hosts built before one binary (bench/compare-hosts.sh compares them) had a NativeAOT front end
+# that handed container work to a ReadyToRun host in libexec/; that one starts like this:
 full_host=$(dirname "$osbuild")/../libexec/osbuild/osbuild
 if [ -x "$full_host" ]; then
     measure "$reps" : "$full_host" --help

@@ -80,8 +80,13 @@ public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputS
             {
                 try
                 {
+                    // A process group of its own, killed as a whole: bubblewrap's pid 1 of the
+                    // container survives the outer bwrap when that is killed before pid 1 has set
+                    // its parent-death signal (a SIGINT in the container's first milliseconds), and
+                    // it would hold the output pipe open forever. It stays in the outer's group.
                     process = SpawnedProcess.Start(bwrapPath, argv, [],
-                        [(stdin, 0), (write, 1), (write, 2), (pluginEnd, ProtocolConstants.RpcFd), (statusWrite, RunnerStatus.Fd)]);
+                        [(stdin, 0), (write, 1), (write, 2), (pluginEnd, ProtocolConstants.RpcFd), (statusWrite, RunnerStatus.Fd)],
+                        ownProcessGroup: true);
                 }
                 catch
                 {
@@ -104,8 +109,8 @@ public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputS
         IPluginChannel served = attachChannel(channel, context);
         try
         {
-            using CancellationTokenRegistration onCancel = cancellationToken.Register(() => process.Signal(PosixSpawn.SIGKILL));
-            using CancellationTokenRegistration onTimeout = timeout.Token.Register(() => process.Signal(PosixSpawn.SIGKILL));
+            using CancellationTokenRegistration onCancel = cancellationToken.Register(() => process.SignalGroup(PosixSpawn.SIGKILL));
+            using CancellationTokenRegistration onTimeout = timeout.Token.Register(() => process.SignalGroup(PosixSpawn.SIGKILL));
             Task pump = PumpAsync(outputRead, output);
             Task<string> status = ReadStatusAsync(statusRead);
             ProcessExit container = await process.Exited.ConfigureAwait(false);
@@ -125,7 +130,7 @@ public sealed class ContainerRunner(string storeRoot, string bwrapPath, IOutputS
         }
         finally
         {
-            process.Signal(PosixSpawn.SIGKILL);
+            process.SignalGroup(PosixSpawn.SIGKILL);
             await process.Exited.ConfigureAwait(false);
             await served.DisposeAsync().ConfigureAwait(false);
             await channel.DisposeAsync().ConfigureAwait(false);

@@ -15,11 +15,7 @@ public sealed class PluginProvenanceTests
     {
         Assert.SkipUnless(Osbuild.IsRoot, "building needs root");
         using var scratch = new TempStore();
-        string root = Path.Combine(scratch.Root, "plugins");
-        string plugin = Path.Combine(root, "stages", "org.example.motd");
-        Directory.CreateDirectory(Path.GetDirectoryName(plugin)!);
-        File.Copy(Path.Combine(Osbuild.Fixtures, "plugins", "stages", "org.test.stdin-sh"), plugin);
-        string manifest = scratch.File("motd.json", Manifest);
+        var (root, plugin, manifest) = CopyPluginAndManifest(scratch);
         Osbuild.Result Build(params string[] extra) => Osbuild.Run(["--store", scratch.Store, "--plugin-path", root, "--json", .. extra, manifest]);
 
         // Given a tree built by the plugin as it was
@@ -52,11 +48,7 @@ public sealed class PluginProvenanceTests
     {
         Assert.SkipUnless(Osbuild.IsRoot, "building needs root");
         using var scratch = new TempStore();
-        string root = Path.Combine(scratch.Root, "plugins");
-        string plugin = Path.Combine(root, "stages", "org.example.motd");
-        Directory.CreateDirectory(Path.GetDirectoryName(plugin)!);
-        File.Copy(Path.Combine(Osbuild.Fixtures, "plugins", "stages", "org.test.stdin-sh"), plugin);
-        string manifest = scratch.File("motd.json", Manifest);
+        var (root, plugin, manifest) = CopyPluginAndManifest(scratch);
         Osbuild.Result first = Osbuild.Run(["--store", scratch.Store, "--plugin-path", root, manifest]);
         Assert.True(first.ExitCode == 0, first.ToString());
 
@@ -64,5 +56,15 @@ public sealed class PluginProvenanceTests
         Osbuild.Result second = Osbuild.Run(["--store", scratch.Store, "--plugin-path", root, manifest]);
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.DoesNotContain("note:", second.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>A private copy of a fixture stage named org.example.motd (so the test may edit it) and a manifest using it.</summary>
+    private static (string Root, string Plugin, string Manifest) CopyPluginAndManifest(TempStore scratch)
+    {
+        string root = Path.Combine(scratch.Root, "plugins");
+        string plugin = Path.Combine(root, "stages", "org.example.motd");
+        Directory.CreateDirectory(Path.GetDirectoryName(plugin)!);
+        File.Copy(Path.Combine(Osbuild.Fixtures, "plugins", "stages", "org.test.stdin-sh"), plugin);
+        return (root, plugin, scratch.File("motd.json", Manifest));
     }
 }

@@ -47,7 +47,8 @@ public sealed class EmbeddedServiceTests
         using var scratch = new Scratch("embedded-restart");
         int port = Machine.FreePort();
         string[] arguments = ["--data", scratch.Sub("data"), "--listen", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--osbuild", Machine.Osbuild, "--plugin-path", Machine.Plugins];
-        var first = new ServiceProcess("first", arguments);
+        // using: a failure before the planned kill below must not leave this service running.
+        using var first = new ServiceProcess("first", arguments);
         await first.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
         string token = (await File.ReadAllTextAsync(scratch.Sub("data", "client-token"), TestContext.Current.CancellationToken)).Trim();
         using var client = new ServiceClient(new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), token);

@@ -11,6 +11,7 @@ namespace Engine.Service.Tests.Infrastructure;
 internal sealed class ServiceProcess : IDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
     private readonly StringBuilder _output = new();
 
     public ServiceProcess(string name, IEnumerable<string> arguments)
@@ -73,8 +74,15 @@ internal sealed class ServiceProcess : IDisposable
 
     public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
 
+    /// <summary>Stops the service if it still runs (SIGTERM, then SIGKILL of its tree); safe to call twice.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             try
