@@ -126,7 +126,8 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
             reporter.Warning(warning);
         }
 
-        IOutputSink sink = arguments.Json ? new DiscardSink() : new StdoutSink();
+        IOutputSink terminal = arguments.Json ? new DiscardSink() : new StdoutSink();
+        IOutputSink sink = monitor is null ? terminal : new TeeSink(terminal, monitor);
         var services = new RunServicesFactory(store, catalog, new SourceProgramRunner(stderr), sources, secrets, reporter);
         var executor = new PipelineExecutor(
             store,

@@ -41,7 +41,7 @@ internal sealed class InteractiveReporter(TextWriter stdout, TextWriter stderr, 
         }
     }
 
-    public void Progress(Stage stage, ProgressNotification progress)
+    public void Progress(Stage stage, ProgressNotification progress, string? source = null)
     {
         lock (_lock)
         {
@@ -138,7 +138,7 @@ internal sealed class SilentReporter(TextWriter stderr) : IBuildReporter
     {
     }
 
-    public void Progress(Stage stage, ProgressNotification progress)
+    public void Progress(Stage stage, ProgressNotification progress, string? source = null)
     {
     }
 

@@ -13,7 +13,7 @@ namespace Engine.Host.Cli;
 /// text sequence, as osbuild's own JSONSeqMonitor writes them: each one is the byte 0x1E, a JSON
 /// object, and a newline. docs/monitor.md lists every record and its members.
 /// </summary>
-internal sealed class MonitorReporter : IBuildReporter, IDisposable
+internal sealed class MonitorReporter : IBuildReporter, IOutputSink, IDisposable
 {
     /// <summary>The monitor's name on the command line, as osbuild spells it.</summary>
     public const string Name = "JSONSeqMonitor";
@@ -22,6 +22,11 @@ internal sealed class MonitorReporter : IBuildReporter, IDisposable
     private readonly Stream _output;
     private readonly Lock _lock = new();
     private readonly TimeProvider _clock;
+
+    // Stages run one at a time: the output between a stage's start and its end is that stage's.
+    // The decoder keeps a UTF-8 sequence split across two reads of the pipe for the next record.
+    private Stage? _running;
+    private readonly System.Text.Decoder _decoder = new System.Text.UTF8Encoding(false).GetDecoder();
 
     /// <param name="output">Where the records go; owned by the reporter.</param>
     public MonitorReporter(Stream output, TimeProvider? clock = null)
@@ -43,16 +48,53 @@ internal sealed class MonitorReporter : IBuildReporter, IDisposable
         });
 
     public void StageStarting(Stage stage, bool isAssembler, int position, int count)
-        => Write("stage.started", w =>
+    {
+        lock (_lock)
+        {
+            _running = stage;
+            _decoder.Reset();
+        }
+
+        Write("stage.started", w =>
         {
             Identify(w, stage);
             w.WriteString("kind", isAssembler ? "assembler" : "stage");
             w.WriteNumber("index", position);
             w.WriteNumber("count", count);
         });
+    }
+
+    /// <summary>The running plugin's output (stdout and stderr), as it comes: a <c>stage.output</c> record per read.</summary>
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        Stage? stage;
+        string text;
+        lock (_lock)
+        {
+            stage = _running;
+            char[] chars = new char[_decoder.GetCharCount(bytes, flush: false)];
+            int count = _decoder.GetChars(bytes, chars, flush: false);
+            text = new string(chars, 0, count);
+        }
+
+        if (stage is not null && text.Length > 0)
+        {
+            Write("stage.output", w =>
+            {
+                Identify(w, stage);
+                w.WriteString("text", text);
+            });
+        }
+    }
 
     public void StageFinished(Stage stage, bool success, PluginExit exit, TimeSpan elapsed)
-        => Write("stage.finished", w =>
+    {
+        lock (_lock)
+        {
+            _running = null;
+        }
+
+        Write("stage.finished", w =>
         {
             Identify(w, stage);
             w.WriteBoolean("success", success);
@@ -67,11 +109,17 @@ internal sealed class MonitorReporter : IBuildReporter, IDisposable
 
             w.WriteNumber("duration", Math.Round(elapsed.TotalSeconds, 3));
         });
+    }
 
-    public void Progress(Stage stage, ProgressNotification progress)
+    public void Progress(Stage stage, ProgressNotification progress, string? source = null)
         => Write("stage.progress", w =>
         {
             Identify(w, stage);
+            if (source is not null)
+            {
+                w.WriteString("source", source);
+            }
+
             w.WriteNumber("current", progress.Current);
             w.WriteNumber("total", progress.Total);
             if (progress.Message is not null)

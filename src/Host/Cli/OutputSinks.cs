@@ -26,3 +26,13 @@ internal sealed class DiscardSink : IOutputSink
     {
     }
 }
+
+/// <summary>The live output to the display's sink and to the monitor's <c>stage.output</c> records.</summary>
+internal sealed class TeeSink(IOutputSink first, IOutputSink second) : IOutputSink
+{
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        first.Write(bytes);
+        second.Write(bytes);
+    }
+}

@@ -14,7 +14,7 @@ internal sealed class ReporterGroup(IReadOnlyList<IBuildReporter> reporters) : I
 
     public void StageFinished(Stage stage, bool success, PluginExit exit, TimeSpan elapsed) => Each(r => r.StageFinished(stage, success, exit, elapsed));
 
-    public void Progress(Stage stage, ProgressNotification progress) => Each(r => r.Progress(stage, progress));
+    public void Progress(Stage stage, ProgressNotification progress, string? source = null) => Each(r => r.Progress(stage, progress, source));
 
     public void Log(Stage stage, LogNotification log) => Each(r => r.Log(stage, log));
 

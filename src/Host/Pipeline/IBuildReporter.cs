@@ -18,7 +18,8 @@ public interface IBuildReporter
     /// <summary>It finished (successfully or not); <paramref name="exit"/> says how the plugin ended.</summary>
     void StageFinished(Stage stage, bool success, PluginExit exit, TimeSpan elapsed);
 
-    void Progress(Stage stage, ProgressNotification progress);
+    /// <summary>Progress of <paramref name="stage"/>, or of <paramref name="source"/> fetching for it (bytes downloaded).</summary>
+    void Progress(Stage stage, ProgressNotification progress, string? source = null);
 
     void Log(Stage stage, LogNotification log);
 

@@ -79,7 +79,7 @@ internal sealed class RunServices : IRunServices, IAsyncDisposable
         try
         {
             JValue reply = await _shared.SourcePrograms.RunAsync(program, request.Source, options, secrets, cache, output, request.Checksums,
-                new SourceChannelServices(request.Source, ReportProgress, Log), cancellationToken, arguments);
+                new SourceChannelServices(request.Source, progress => _shared.Reporter.Progress(_stage, progress, request.Source), Log), cancellationToken, arguments);
             return JsonDocument.Parse(PythonJson.Compact(reply)).RootElement.Clone();
         }
         catch (SourceFailedException e)

@@ -129,7 +129,7 @@ internal sealed partial class BuildExecutor(
         }
 
         JsonElement? result = TryParseResult(standardOutput);
-        if (result is { } parsed)
+        if (result is { } parsed && !tracker.SawLiveOutput)
         {
             foreach (string line in ProgressTracker.StageOutputs(parsed))
             {

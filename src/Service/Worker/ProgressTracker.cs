@@ -5,22 +5,22 @@ using Engine.Service.Api.Contracts;
 namespace Engine.Service.Worker;
 
 /// <summary>
-/// Turns osbuild's monitor records into the build's progress and into lines of its log. With
-/// <c>--json</c> osbuild prints a stage's output only in the result object at the end, so the live
-/// log is made of the records (stage started and finished, log and progress messages, warnings);
-/// <see cref="StageOutputs"/> adds each stage's output from the result when the build ends.
+/// Turns osbuild's monitor records into the build's progress and into lines of its log: stage
+/// started and finished, log and progress messages, warnings, and the plugins' own output
+/// (<c>stage.output</c>, live although osbuild runs with <c>--json</c>). An engine whose monitor
+/// has no <c>stage.output</c> records leaves the output to <see cref="StageOutputs"/>, from the
+/// result when the build ends (<see cref="SawLiveOutput"/>).
 /// </summary>
 internal sealed class ProgressTracker
 {
-    // org.osbuild.files reports its downloads as progress of the stage that asked for them, with
-    // this prefix in the message and the bytes done as "current" (plugins/sources/org.osbuild.files).
-    private const string DownloadPrefix = "org.osbuild.files:";
-
     private readonly Dictionary<string, long> _downloadedByStage = new(StringComparer.Ordinal);
     private int _total;
     private int _done;
     private CurrentStage? _stage;
     private string? _message;
+
+    /// <summary>Whether any <c>stage.output</c> record came: then the log has the output already.</summary>
+    public bool SawLiveOutput { get; private set; }
 
     public BuildProgress Snapshot => new(_total, _done, _stage, _downloadedByStage.Values.Sum(), _message);
 
@@ -45,6 +45,9 @@ internal sealed class ProgressTracker
                 return new Change(true, true, $"{time} {_stage.Kind} {name} started ({_stage.Index + 1} of {_stage.Count})");
             case "stage.progress":
                 return Progress(record, name, time);
+            case "stage.output":
+                SawLiveOutput = true;
+                return new Change(false, false, record.String("text")?.TrimEnd('\n') is { Length: > 0 } text ? text : null);
             case "stage.log":
                 return new Change(false, false, $"{time} {name}: {record.String("level")}: {record.String("message")}");
             case "stage.finished":
@@ -67,7 +70,9 @@ internal sealed class ProgressTracker
         long current = record.Number("current") ?? 0;
         long total = record.Number("total") ?? 0;
         string? message = record.String("message");
-        if (message is not null && message.StartsWith(DownloadPrefix, StringComparison.Ordinal))
+        // A source reports its downloads as progress of the stage that asked for them, naming itself
+        // in "source", with the bytes done as "current" (docs/monitor.md).
+        if (record.String("source") is not null)
         {
             _downloadedByStage[record.String("id") ?? name] = current;
         }

@@ -27,6 +27,8 @@ public sealed class MonitorTests
 
     private static string Type(JValue.Object record) => ((JValue.String)record["type"]!).Value;
 
+    private static string Name(JValue.Object record) => record["name"] is JValue.String name ? name.Value : "";
+
     /// <summary>A JSON number as written by the monitor: whole values have no fraction.</summary>
     private static double Number(JValue? value) => value switch
     {
@@ -63,6 +65,13 @@ public sealed class MonitorTests
         Assert.Equal(JValue.Bool.True, finished["success"]);
         Assert.Equal(new JValue.Integer(0), finished["exit_code"]);
         Assert.InRange(Number(finished["duration"]), 0, 600);
+
+        // The plugin's own output arrives live, inside its stage's started/finished pair, even with --json.
+        int started = records.FindIndex(r => Type(r) == "stage.started" && Name(r) == "org.test.log-lines");
+        int ended = records.FindIndex(r => Type(r) == "stage.finished" && Name(r) == "org.test.log-lines");
+        string live = string.Concat(records.Where(r => Type(r) == "stage.output" && Name(r) == "org.test.log-lines").Select(r => ((JValue.String)r["text"]!).Value));
+        Assert.Equal("a plain stdout line\n", live);
+        Assert.All(records.Select((r, i) => (r, i)).Where(p => Type(p.r) == "stage.output" && Name(p.r) == "org.test.log-lines"), p => Assert.InRange(p.i, started, ended));
 
         // The last record carries the same result object that --json printed on stdout.
         var last = records[^1];

@@ -92,8 +92,9 @@ public sealed class FilesSourceProgressTests
         Assert.Equal(JsonValueKind.Object, reply.ValueKind);
         Assert.Equal(bytes, File.ReadAllBytes(scratch.Combine("sources", Files, checksum)));
         await WaitForAsync(() => reporter.Reported.Any(p => p.Progress.Current == bytes.Length));
-        (Stage Stage, ProgressNotification Progress)[] seen = [.. reporter.Reported];
+        (Stage Stage, ProgressNotification Progress, string? Source)[] seen = [.. reporter.Reported];
         Assert.All(seen, p => Assert.Same(stage, p.Stage));
+        Assert.All(seen, p => Assert.Equal(Files, p.Source));
         Assert.Equal(new ProgressNotification(bytes.Length, bytes.Length, $"{Files}: 1/1 files"), seen[^1].Progress);
     }
 
@@ -135,11 +136,11 @@ public sealed class FilesSourceProgressTests
     /// <summary>Keeps the progress the build reporter is given; everything else is ignored.</summary>
     private sealed class RecordingReporter : IBuildReporter
     {
-        private readonly ConcurrentQueue<(Stage, ProgressNotification)> _progress = new();
+        private readonly ConcurrentQueue<(Stage, ProgressNotification, string?)> _progress = new();
 
-        public IEnumerable<(Stage Stage, ProgressNotification Progress)> Reported => _progress;
+        public IEnumerable<(Stage Stage, ProgressNotification Progress, string? Source)> Reported => _progress;
 
-        public void Progress(Stage stage, ProgressNotification progress) => _progress.Enqueue((stage, progress));
+        public void Progress(Stage stage, ProgressNotification progress, string? source = null) => _progress.Enqueue((stage, progress, source));
 
         public void StageStarting(Stage stage, bool isAssembler, int position, int count)
         {

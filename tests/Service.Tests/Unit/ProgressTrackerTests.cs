@@ -17,9 +17,10 @@ public sealed class ProgressTrackerTests
         [
             RS + """{"type":"build.started","timestamp":1764662400.125,"tree_id":"t","output_id":"o","stages":3}""",
             RS + """{"type":"stage.started","timestamp":1764662400.13,"name":"org.osbuild.rpm","id":"a","kind":"stage","index":0,"count":2}""",
-            RS + """{"type":"stage.progress","timestamp":1764662400.4,"name":"org.osbuild.rpm","id":"a","current":4096,"total":8192,"message":"org.osbuild.files: 1/2 files"}""",
+            RS + """{"type":"stage.progress","timestamp":1764662400.4,"name":"org.osbuild.rpm","id":"a","current":4096,"total":8192,"message":"org.osbuild.files: 1/2 files","source":"org.osbuild.files"}""",
             RS + """{"type":"stage.progress","timestamp":1764662400.5,"name":"org.osbuild.rpm","id":"a","current":1,"total":3,"message":"installing"}""",
             RS + """{"type":"stage.log","timestamp":1764662400.6,"name":"org.osbuild.rpm","id":"a","level":"info","message":"hello"}""",
+            RS + """{"type":"stage.output","timestamp":1764662400.7,"name":"org.osbuild.rpm","id":"a","text":"Preparing...\nInstalling bash\n"}""",
         ];
 
         ProgressTracker.Change[] changes = [.. lines.Select(l => tracker.Apply(MonitorRecords.TryParse(l)!.Value))];
@@ -33,6 +34,8 @@ public sealed class ProgressTrackerTests
         Assert.True(changes[1].Urgent);
         Assert.EndsWith("stage org.osbuild.rpm started (1 of 2)", changes[1].LogLine, StringComparison.Ordinal);
         Assert.EndsWith("org.osbuild.rpm: info: hello", changes[4].LogLine, StringComparison.Ordinal);
+        Assert.Equal("Preparing...\nInstalling bash", changes[5].LogLine);
+        Assert.True(tracker.SawLiveOutput);
 
         tracker.Apply(MonitorRecords.TryParse(RS + """{"type":"stage.finished","timestamp":1764662401,"name":"org.osbuild.rpm","id":"a","success":false,"signal":15,"duration":0.6}""")!.Value);
         Assert.Equal(1, tracker.Snapshot.StagesDone);
