@@ -61,6 +61,9 @@ internal static class CommandLineDefinition
         root.Subcommands.Add(TreeDiffCommandDefinition());
         root.Subcommands.Add(NewCommand.Create(search));
         CommandHelp.Install(root);
+        VersionInfo.Install(root);
+        root.Options.Add(ManPage.CreateOption(root));
+        root.Options.Add(BashCompletion.CreateOption(root));
         longOptions = root.Subcommands.Prepend(root)
             .SelectMany(AllCommands)
             .SelectMany(c => c.Options)
@@ -122,7 +125,7 @@ internal static class CommandLineDefinition
         var list = new Command("list", "list every plugin on the search path: name, kind, root, summary") { listJson };
         list.SetAction(result => new PluginsCommand(Console.Out, Console.Error).List(search.Catalog(result), search.LibDirOrDefault(result), result.GetValue(listJson)));
 
-        var name = new Argument<string>("NAME") { Description = "reverse-DNS plugin name" };
+        var name = BashCompletion.TakesPluginName(new Argument<string>("NAME") { Description = "reverse-DNS plugin name" });
         var json = new Option<bool>("--json") { Description = "print the raw meta file" };
         var describe = new Command("describe", "show a plugin's description and options") { name, json };
         describe.SetAction(result => new PluginsCommand(Console.Out, Console.Error).Describe(search.Catalog(result), result.GetValue(name)!, result.GetValue(json)));
