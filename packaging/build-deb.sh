@@ -68,7 +68,9 @@ fi
 } | gzip -9n > "$doc/changelog.Debian.gz"
 install -m 0644 packaging/lintian-overrides "$root/usr/share/lintian/overrides/$package"
 
-# Depends: the shared libraries of our ELF files (as dpkg-shlibdeps computes them) and bubblewrap.
+# Depends: the shared libraries of our ELF files (as dpkg-shlibdeps computes them), bubblewrap, and
+# OpenSSL, which the .NET libraries load at run time (hashes, TLS; dlopen, so dpkg-shlibdeps cannot
+# see it: without it `osbuild --inspect` aborts with "No usable version of libssl was found").
 shlibs_dir=$(mktemp -d)
 trap 'rm -rf --one-file-system "$shlibs_dir"' EXIT
 mkdir "$shlibs_dir/debian" && printf 'Source: %s\n\nPackage: %s\nArchitecture: amd64\n' "$package" "$package" > "$shlibs_dir/debian/control"
@@ -93,7 +95,7 @@ Version: $version
 Architecture: amd64
 Maintainer: $maintainer
 Installed-Size: $installed_size
-Depends: bubblewrap, $shlibs
+Depends: bubblewrap, libssl3 | libssl3t64, $shlibs
 Recommends: $(join "${recommends[@]}")
 Suggests: $(join "${suggests[@]}")
 Section: admin
