@@ -7,7 +7,8 @@
 #                                        .NET runtime is needed only by users of such sources)
 #   out/share/osbuild/templates          the templates of `osbuild new`
 # out/lib/osbuild is the default --libdir of out/bin/osbuild. Safe to rerun.
-# ./build.sh --deb also makes the Debian packages from out/ (packaging/build-deb.sh, into out/).
+# ./build.sh --deb also makes the Debian packages from out/ (packaging/build-deb.sh and
+# packaging/build-service-deb.sh: out/osbuild-engine_*.deb, out/osbuild-service_*.deb).
 set -euo pipefail
 cd "$(dirname "$0")"
 configuration=${CONFIGURATION:-Release}
@@ -60,4 +61,5 @@ done
 echo "built: $out/bin/osbuild (plugins in $lib: $("$lib/osbuild-builtin" --list | wc -l))"
 if "$deb"; then
     packaging/build-deb.sh
+    packaging/build-service-deb.sh
 fi
