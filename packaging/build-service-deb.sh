@@ -24,7 +24,7 @@ version=$upstream-1
 commit=$("$osbuild" --version | sed -n 's/.*(commit \(.*\))$/\1/p')
 publish=$out/service-publish
 rm -rf --one-file-system "$publish"
-dotnet publish src/Service/Engine.Service.csproj -c "${CONFIGURATION:-Release}" -r linux-x64 --self-contained false \
+dotnet publish src/Service/Engine.Service.csproj -c "${CONFIGURATION:-Release}" \
     -o "$publish" --nologo -v quiet -p:SourceRevisionId="$commit"
 
 root=$out/deb/$package

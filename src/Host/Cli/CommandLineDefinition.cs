@@ -67,6 +67,7 @@ internal static class CommandLineDefinition
         longOptions = root.Subcommands.Prepend(root)
             .SelectMany(AllCommands)
             .SelectMany(c => c.Options)
+            .Where(o => !o.Hidden) // --man, --bash-completion: typed in full by packaging, never abbreviated
             .SelectMany(o => o.Aliases.Append(o.Name))
             .Where(a => a.StartsWith("--", StringComparison.Ordinal))
             .ToHashSet();

@@ -96,6 +96,8 @@ public sealed class DebianPackageSession : IDisposable
                 complete_words osbuild plugins list --'
             """);
 
+        InstallAndPurgeService();
+
         // Removal: every file the package installed, and nothing named after it, must be gone.
         ProcessRun.Result listed = _root.Shell("dpkg -L osbuild-engine");
         InstalledPaths = listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -106,6 +108,23 @@ public sealed class DebianPackageSession : IDisposable
     }
 
     public string? SkipReason { get; }
+
+    public ProcessRun.Result? ServicePackageBuild { get; private set; }
+
+    public string ServiceDepends { get; private set; } = "";
+
+    public ProcessRun.Result? ServiceInstall { get; private set; }
+
+    /// <summary>After installing osbuild-service: its user, its folders, its conffiles, enabled units.</summary>
+    public ProcessRun.Result? ServiceState { get; private set; }
+
+    public ProcessRun.Result? ServicePurge { get; private set; }
+
+    public IReadOnlyList<string> ServiceInstalledPaths { get; private set; } = [];
+
+    public IReadOnlyList<string> ServiceLeftAfterPurge { get; private set; } = [];
+
+    public bool ServiceDataKeptAfterPurge { get; private set; }
 
     public string? BuiltVersion { get; }
 
@@ -146,6 +165,42 @@ public sealed class DebianPackageSession : IDisposable
     public ProcessRun.Result? NamedAfterPurge { get; }
 
     public void Dispose() => _root?.Dispose();
+
+    /// <summary>
+    /// osbuild-service beside the engine. Its runtime (aspnetcore-runtime-10.0) is not in Debian's
+    /// archive, so dpkg installs it with that one dependency forced; what is checked is what the
+    /// package does to the system: its user and folders, its conffile, no unit enabled, and purge.
+    /// </summary>
+    private void InstallAndPurgeService()
+    {
+        ServicePackageBuild = ProcessRun.Run(Path.Combine(Osbuild.RepoRoot, "packaging", "build-service-deb.sh"), [], TimeSpan.FromMinutes(10));
+        if (ServicePackageBuild.ExitCode != 0)
+        {
+            return;
+        }
+
+        string package = ServicePackageBuild.Stdout.Split('\n').Single(l => l.StartsWith("built: ", StringComparison.Ordinal))["built: ".Length..].Trim();
+        ServiceDepends = ProcessRun.Run("dpkg-deb", ["-f", package, "Depends"], TimeSpan.FromMinutes(1)).Stdout.Trim();
+        File.Copy(package, _root!.HostPath("/root/" + Path.GetFileName(package)));
+        ServiceInstall = _root.Shell($"apt-get install -y -q --no-install-recommends adduser && dpkg -i --force-depends /root/{Path.GetFileName(package)}", TimeSpan.FromMinutes(5));
+        File.Delete(_root.HostPath("/root/" + Path.GetFileName(package)));
+        ServiceState = _root.Shell("""
+            getent passwd osbuild-service | cut -d: -f1,6,7
+            stat -c '%U:%G %a %n' /var/lib/osbuild-service /var/cache/osbuild-service
+            dpkg-query -W -f='${Conffiles}\n' osbuild-service | awk 'NF {print "conffile", $1}'
+            ls /etc/systemd/system/*.wants 2>/dev/null | grep osbuild-service || echo "no unit enabled"
+            """);
+        ServiceInstalledPaths = _root.Shell("dpkg -L osbuild-service").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        ServicePurge = _root.Shell("dpkg --purge osbuild-service");
+        ServiceLeftAfterPurge = [.. ServiceInstalledPaths.Where(p => !IsSharedDirectory(p) && p is not "/lib" and not "/lib/systemd" and not "/lib/systemd/system" and not "/etc"
+            && (File.Exists(_root.HostPath(p)) || Directory.Exists(_root.HostPath(p))))];
+        ServiceDataKeptAfterPurge = Directory.Exists(_root.HostPath("/var/lib/osbuild-service"));
+
+        // What purge keeps on purpose (users' builds, the system user) goes now, so that the engine's
+        // own removal check below sees only the engine.
+        ProcessRun.Run("rm", ["-rf", "--one-file-system", "--", _root.HostPath("/var/lib/osbuild-service"), _root.HostPath("/var/cache/osbuild-service")], TimeSpan.FromMinutes(1));
+        _root.Shell("deluser --system osbuild-service >/dev/null 2>&1; delgroup --system osbuild-service >/dev/null 2>&1; true");
+    }
 
     /// <summary>Folders of the base system that the package only puts files into.</summary>
     private static bool IsSharedDirectory(string path)

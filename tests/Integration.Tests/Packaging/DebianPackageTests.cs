@@ -110,6 +110,36 @@ public sealed class DebianPackageTests(DebianPackageSession session) : IClassFix
         Assert.Equal("", session.NamedAfterPurge.Stdout);
     }
 
+    [Fact]
+    public void ServicePackage_NamesItsRuntime_CreatesItsUser_AndEnablesNothing()
+    {
+        Installed();
+        Assert.True(session.ServicePackageBuild!.ExitCode == 0, session.ServicePackageBuild.ToString());
+        Assert.StartsWith("aspnetcore-runtime-10.0, osbuild-engine (= ", session.ServiceDepends, StringComparison.Ordinal);
+        Assert.True(session.ServiceInstall!.ExitCode == 0, session.ServiceInstall.ToString());
+        Assert.Equal(
+            [
+                "osbuild-service:/var/lib/osbuild-service:/usr/sbin/nologin",
+                "osbuild-service:osbuild-service 750 /var/lib/osbuild-service",
+                "root:root 700 /var/cache/osbuild-service",
+                "conffile /etc/osbuild-service/osbuild-service.conf",
+                "no unit enabled",
+            ],
+            session.ServiceState!.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("/lib/systemd/system/osbuild-service-api.service", session.ServiceInstalledPaths);
+        Assert.Contains("/lib/systemd/system/osbuild-service-worker@.service", session.ServiceInstalledPaths);
+        Assert.Contains("/usr/bin/osbuild-service", session.ServiceInstalledPaths);
+    }
+
+    [Fact]
+    public void ServicePackage_Purge_RemovesItsFiles_AndKeepsTheBuildsData()
+    {
+        Installed();
+        Assert.True(session.ServicePurge!.ExitCode == 0, session.ServicePurge.ToString());
+        Assert.Empty(session.ServiceLeftAfterPurge);
+        Assert.True(session.ServiceDataKeptAfterPurge, "purge removed /var/lib/osbuild-service, which holds users' builds");
+    }
+
     private void Installed()
     {
         Assert.SkipWhen(session.SkipReason is not null, session.SkipReason ?? "");
