@@ -86,6 +86,7 @@ public sealed class DebianPackageSession : IDisposable
         MissingToolBuild = _root.Shell("cd /root && osbuild --store /var/tmp/osbuild-store debootstrap.json", TimeSpan.FromMinutes(5));
         DescribeDebootstrap = _root.Shell("osbuild plugins describe org.osbuild.debootstrap");
 
+        NewPlugin = _root.Shell("cd /root && osbuild new stage org.example.hello --lang sh --output my-plugins && test -x my-plugins/stages/org.example.hello && osbuild --plugin-path my-plugins plugins describe org.example.hello");
         Man = _root.Shell("MANWIDTH=100 man -P cat osbuild");
         Completion = _root.Shell("""
             exec bash -c 'source /usr/share/bash-completion/completions/osbuild && complete -p osbuild &&
@@ -151,6 +152,9 @@ public sealed class DebianPackageSession : IDisposable
     public ProcessRun.Result? MissingToolBuild { get; }
 
     public ProcessRun.Result? DescribeDebootstrap { get; }
+
+    /// <summary><c>osbuild new</c>, which finds its templates in /usr/share/osbuild/templates.</summary>
+    public ProcessRun.Result? NewPlugin { get; }
 
     public ProcessRun.Result? Man { get; }
 

@@ -74,6 +74,14 @@ public sealed class DebianPackageTests(DebianPackageSession session) : IClassFix
     }
 
     [Fact]
+    public void New_FindsTheInstalledTemplates_AndMakesAPluginThatIsFound()
+    {
+        Installed();
+        Assert.True(session.NewPlugin!.ExitCode == 0, session.NewPlugin.ToString());
+        Assert.Contains("org.example.hello (stage)", session.NewPlugin.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ManPage_Renders_WithEveryCommand()
     {
         Installed();
