@@ -77,12 +77,13 @@ mkdir "$shlibs_dir/debian" && printf 'Source: %s\n\nPackage: %s\nArchitecture: a
 shlibs=$(cd "$shlibs_dir" && dpkg-shlibdeps -O -e "$root/usr/bin/osbuild" -e "$root/usr/lib/osbuild/osbuild-builtin" \
     -e "$root/usr/lib/osbuild/osbuild-assembly-source/osbuild-assembly-source" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 # Recommends: what the sample Debian image (samples/) needs besides Depends; Suggests: every other
-# package a plugin's meta file names in "requires" (tar, coreutils, … are essential and left out).
+# package a plugin's meta file names in "requires" (tar, coreutils, mount, passwd,
+# libc-bin: on every Debian system, left out).
 recommends=(debootstrap e2fsprogs fdisk qemu-utils grub-pc-bin grub-common)
 mapfile -t required < <(cat "$root"/usr/lib/osbuild/*/*.meta.json | grep -o '"package": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/' | sort -u)
 suggests=()
 for name in "${required[@]}"; do
-    case " ${recommends[*]} coreutils tar gzip mount passwd " in *" $name "*) continue ;; esac
+    case " ${recommends[*]} coreutils tar gzip mount passwd libc-bin " in *" $name "*) continue ;; esac
     suggests+=("$name")
 done
 suggests+=("dotnet-runtime-10.0")

@@ -85,11 +85,13 @@ internal sealed class PluginsCommand(TextWriter stdout, TextWriter stderr)
     }
 
     /// <summary>The programs the plugin runs, with the package to install for each (the meta file's "requires").</summary>
-    private void WriteRequirements(IReadOnlyList<HostRequirement> requires)
+    private void WriteRequirements(IReadOnlyList<HostRequirement>? requires)
     {
-        if (requires.Count == 0)
+        if (requires is null or { Count: 0 })
         {
-            stdout.WriteLine("  Requires: no programs beyond those of every system");
+            stdout.WriteLine(requires is null
+                ? "  Requires: not declared (the meta file has no \"requires\" list of the programs the plugin runs)"
+                : "  Requires: no programs beyond those of every system");
             stdout.WriteLine();
             return;
         }

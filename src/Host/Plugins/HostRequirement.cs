@@ -13,13 +13,13 @@ public sealed record HostRequirement(string Command, string Package, string? Whe
     /// <summary>Whether every run of the plugin needs the program (checked before a build starts).</summary>
     public bool Always => When is null;
 
-    /// <summary>Reads the <c>requires</c> member of the meta file at <paramref name="path"/>; absent means none.</summary>
+    /// <summary>Reads the <c>requires</c> member of the meta file at <paramref name="path"/>; null when it has none.</summary>
     /// <exception cref="PluginException">The list or one of its entries has the wrong shape.</exception>
-    public static IReadOnlyList<HostRequirement> Load(JsonNode? requires, string path)
+    public static IReadOnlyList<HostRequirement>? Load(JsonNode? requires, string path)
     {
         if (requires is null)
         {
-            return [];
+            return null;
         }
 
         const string Shape = "a list of {\"command\": PROGRAM, \"package\": DEBIAN PACKAGE, \"when\": optional condition in words}";

@@ -12,9 +12,10 @@ public sealed record PluginMeta(string Summary, IReadOnlyList<string> Descriptio
 {
     /// <summary>
     /// The <c>requires</c> list: programs the plugin runs from the build root (the host's own tree
-    /// when a pipeline has no build pipeline) and the Debian package of each.
+    /// when a pipeline has no build pipeline) and the Debian package of each; null when the meta
+    /// file does not say (third-party plugins written before the list existed).
     /// </summary>
-    public IReadOnlyList<HostRequirement> Requires { get; init; } = [];
+    public IReadOnlyList<HostRequirement>? Requires { get; init; }
 
     /// <summary>The version a meta file without <c>protocol</c> speaks: 1, the first and so far only one.</summary>
     public const int DefaultProtocol = 1;

@@ -65,12 +65,19 @@ public sealed class HostToolCheckTests : IDisposable
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>The package's Recommends/Suggests and the check before a build come from these lists.</summary>
     [Fact]
-    public void EveryBuiltinMetaFile_HasWellFormedRequires()
+    public void EveryBuiltinMetaFile_DeclaresTheProgramsItRuns_ByDebianPackage()
     {
         foreach (string meta in Directory.EnumerateFiles(Path.Combine(Engine.Tests.Shared.RepositoryData.RepoRoot, "plugins"), "*.meta.json", SearchOption.AllDirectories))
         {
-            foreach (HostRequirement requirement in PluginMeta.Load(meta).Requires)
+            IReadOnlyList<HostRequirement>? requires = PluginMeta.Load(meta).Requires;
+            if (requires is null)
+            {
+                Assert.Fail($"{meta} has no \"requires\": list the programs the plugin runs, with their Debian packages ([] for none; docs/protocol.md §6)");
+            }
+
+            foreach (HostRequirement requirement in requires)
             {
                 Assert.Matches("^[a-z0-9][a-z0-9.+-]+$", requirement.Package);
             }
