@@ -84,6 +84,8 @@ mapfile -t required < <(cat "$root"/usr/lib/osbuild/*/*.meta.json | grep -o '"pa
 suggests=()
 for name in "${required[@]}"; do
     case " ${recommends[*]} coreutils tar gzip mount passwd libc-bin " in *" $name "*) continue ;; esac
+    # Not in Debian 12 (org.osbuild.yum runs in a Fedora or RHEL build root).
+    [ "$name" = yum ] && continue
     suggests+=("$name")
 done
 suggests+=("dotnet-runtime-10.0")
