@@ -26,8 +26,12 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 out=$PWD/out
 lib=$out/lib/osbuild
-# The commit `osbuild --version` names; a tree without git (a tarball) says "unknown".
+# The commit `osbuild --version` names, "-dirty" when tracked files differ from it; a tree
+# without git (a tarball) says "unknown".
 commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+if [ "$commit" != unknown ] && ! git diff --quiet HEAD -- 2>/dev/null; then
+    commit=$commit-dirty
+fi
 
 # Layouts of earlier builds: a managed host in libexec/, the front end's own intermediate tree.
 rm -rf "$out/libexec" "$out/frontend-build" "$out/frontend-publish"

@@ -24,8 +24,10 @@ version=$upstream-1
 commit=$("$osbuild" --version | sed -n 's/.*(commit \(.*\))$/\1/p')
 publish=$out/service-publish
 rm -rf --one-file-system "$publish"
-dotnet publish src/Service/Engine.Service.csproj -c "${CONFIGURATION:-Release}" \
-    -o "$publish" --nologo -v quiet -p:SourceRevisionId="$commit"
+# For linux-x64 only (no other architectures' native assets in an amd64 package); its own
+# intermediate tree, so the RID-specific restore does not touch the one of ./build.sh and the tests.
+dotnet publish src/Service/Engine.Service.csproj -c "${CONFIGURATION:-Release}" -r linux-x64 --self-contained false \
+    --artifacts-path "$out/service-build" -o "$publish" --nologo -v quiet -p:SourceRevisionId="$commit"
 
 root=$out/deb/$package
 rm -rf --one-file-system "$root"

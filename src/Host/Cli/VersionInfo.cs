@@ -7,8 +7,8 @@ namespace Engine.Host.Cli;
 /// <summary>
 /// <c>osbuild --version</c>: the version (the <c>Version</c> property of Directory.Build.props, the
 /// only place it is written) and the commit the binary was built from. build.sh passes the commit as
-/// <c>SourceRevisionId</c>, which the SDK appends to the informational version after a '+'; a build
-/// without git (or without build.sh) says "unknown".
+/// <c>SourceRevisionId</c>, which the SDK appends to the informational version after a '+' (with
+/// "-dirty" when tracked files differed from it); a build without git (or without build.sh) says "unknown".
 /// </summary>
 internal static class VersionInfo
 {

@@ -17,7 +17,7 @@ public sealed class GeneratedDocsTests
     {
         Osbuild.Result run = Osbuild.Run(["--version"]);
         Assert.True(run.ExitCode == 0, run.ToString());
-        Match match = Regex.Match(run.Stdout, @"^osbuild (\d+\.\d+\.\d+) \(commit ([0-9a-f]{40}|unknown)\)\n$");
+        Match match = Regex.Match(run.Stdout, @"^osbuild (\d+\.\d+\.\d+) \(commit ([0-9a-f]{40}|unknown)(-dirty)?\)\n$");
         Assert.True(match.Success, run.Stdout);
         string props = File.ReadAllText(Path.Combine(Osbuild.RepoRoot, "Directory.Build.props"));
         Assert.Contains($"<Version>{match.Groups[1].Value}</Version>", props, StringComparison.Ordinal);

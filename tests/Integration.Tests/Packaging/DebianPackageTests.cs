@@ -25,7 +25,7 @@ public sealed class DebianPackageTests(DebianPackageSession session) : IClassFix
         Installed();
         Assert.True(session.Version!.ExitCode == 0, session.Version.ToString());
         Assert.Equal(session.BuiltVersion, session.Version.Stdout.Trim());
-        Assert.Matches(@"^osbuild \d+\.\d+\.\d+ \(commit ([0-9a-f]{40}|unknown)\)$", session.Version.Stdout.Trim());
+        Assert.Matches(@"^osbuild \d+\.\d+\.\d+ \(commit ([0-9a-f]{40}(-dirty)?|unknown)\)$", session.Version.Stdout.Trim());
     }
 
     [Fact]
