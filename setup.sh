@@ -17,6 +17,7 @@ packages=(
     tar gzip bzip2 xz-utils lzip lzop zstd   # tar assembler compressions
     python3 curl ca-certificates   # test servers and the Python plugin example
     util-linux            # losetup, mount (used by tests to check our results)
+    dpkg-dev groff-base   # packaging/build-deb.sh (dpkg-shlibdeps) and its tests (the man page through groff)
     postgresql            # the build service's shared queue: its tests start a server of their own
 )
 missing=()

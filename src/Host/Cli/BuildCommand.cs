@@ -107,6 +107,18 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
             return ExitCodes.InvalidInput;
         }
 
+        IReadOnlyList<string> missingTools = HostToolCheck.Missing(pipeline, catalog, HostToolCheck.IsInstalled);
+        if (missingTools.Count > 0)
+        {
+            foreach (string message in missingTools)
+            {
+                stderr.WriteLine($"error: {message}");
+            }
+
+            stderr.WriteLine("Nothing was built; install the packages named above and run the build again.");
+            return ExitCodes.InvalidInput;
+        }
+
         var store = new ObjectStore(arguments.Store, TreeSum.Compute);
         if (arguments.NoCache || !PipelineExecutor.RunsNothing(pipeline, store))
         {

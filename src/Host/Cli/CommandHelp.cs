@@ -85,7 +85,7 @@ internal static class CommandHelp
     }
 
     /// <summary>The command's own options, then those it shares with its parents (recursive ones), then help and version.</summary>
-    private static IEnumerable<Option> VisibleOptions(Command command)
+    internal static IEnumerable<Option> VisibleOptions(Command command)
     {
         var own = command.Options.Where(o => !o.Hidden);
         var inherited = Ancestors(command).SelectMany(a => a.Options).Where(o => o.Recursive && !o.Hidden);

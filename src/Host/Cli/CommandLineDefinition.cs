@@ -61,9 +61,13 @@ internal static class CommandLineDefinition
         root.Subcommands.Add(TreeDiffCommandDefinition());
         root.Subcommands.Add(NewCommand.Create(search));
         CommandHelp.Install(root);
+        VersionInfo.Install(root);
+        root.Options.Add(ManPage.CreateOption(root));
+        root.Options.Add(BashCompletion.CreateOption(root));
         longOptions = root.Subcommands.Prepend(root)
             .SelectMany(AllCommands)
             .SelectMany(c => c.Options)
+            .Where(o => !o.Hidden) // --man, --bash-completion: typed in full by packaging, never abbreviated
             .SelectMany(o => o.Aliases.Append(o.Name))
             .Where(a => a.StartsWith("--", StringComparison.Ordinal))
             .ToHashSet();
@@ -122,7 +126,7 @@ internal static class CommandLineDefinition
         var list = new Command("list", "list every plugin on the search path: name, kind, root, summary") { listJson };
         list.SetAction(result => new PluginsCommand(Console.Out, Console.Error).List(search.Catalog(result), search.LibDirOrDefault(result), result.GetValue(listJson)));
 
-        var name = new Argument<string>("NAME") { Description = "reverse-DNS plugin name" };
+        var name = BashCompletion.TakesPluginName(new Argument<string>("NAME") { Description = "reverse-DNS plugin name" });
         var json = new Option<bool>("--json") { Description = "print the raw meta file" };
         var describe = new Command("describe", "show a plugin's description and options") { name, json };
         describe.SetAction(result => new PluginsCommand(Console.Out, Console.Error).Describe(search.Catalog(result), result.GetValue(name)!, result.GetValue(json)));

@@ -77,10 +77,35 @@ internal sealed class PluginsCommand(TextWriter stdout, TextWriter stderr)
             }
 
             stdout.WriteLine();
+            WriteRequirements(plugin.Meta.Requires);
             WriteOptions(plugin.Meta.Schema as JsonObject);
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>The programs the plugin runs, with the package to install for each (the meta file's "requires").</summary>
+    private void WriteRequirements(IReadOnlyList<HostRequirement>? requires)
+    {
+        if (requires is null or { Count: 0 })
+        {
+            stdout.WriteLine(requires is null
+                ? "  Requires: not declared (the meta file has no \"requires\" list of the programs the plugin runs)"
+                : "  Requires: no programs beyond those of every system");
+            stdout.WriteLine();
+            return;
+        }
+
+        int commandWidth = Math.Max(7, requires.Max(r => r.Command.Length));
+        int packageWidth = Math.Max(7, requires.Max(r => r.Package.Length));
+        stdout.WriteLine("  Requires (programs of the build root; of the host when the pipeline has no build pipeline):");
+        stdout.WriteLine($"  {"COMMAND".PadRight(commandWidth)}  {"PACKAGE".PadRight(packageWidth)}  WHEN");
+        foreach (HostRequirement requirement in requires)
+        {
+            stdout.WriteLine($"  {requirement.Command.PadRight(commandWidth)}  {requirement.Package.PadRight(packageWidth)}  {requirement.When ?? "always"}".TrimEnd());
+        }
+
+        stdout.WriteLine();
     }
 
     private void WriteOptions(JsonObject? schema)

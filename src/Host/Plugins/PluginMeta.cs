@@ -5,10 +5,18 @@ namespace Engine.Host.Plugins;
 
 /// <summary>
 /// A plugin's <c>NAME.meta.json</c>, read without running the plugin: a one-line summary, a
-/// description (list of lines), the protocol version it speaks and the JSON schema of its options.
+/// description (list of lines), the protocol version it speaks, the JSON schema of its options and
+/// the programs it runs from the tree it runs in (<see cref="Requires"/>).
 /// </summary>
 public sealed record PluginMeta(string Summary, IReadOnlyList<string> Description, int? Protocol, JsonNode? Schema, string FilePath, string RawText)
 {
+    /// <summary>
+    /// The <c>requires</c> list: programs the plugin runs from the build root (the host's own tree
+    /// when a pipeline has no build pipeline) and the Debian package of each; null when the meta
+    /// file does not say (third-party plugins written before the list existed).
+    /// </summary>
+    public IReadOnlyList<HostRequirement>? Requires { get; init; }
+
     /// <summary>The version a meta file without <c>protocol</c> speaks: 1, the first and so far only one.</summary>
     public const int DefaultProtocol = 1;
 
@@ -61,6 +69,6 @@ public sealed record PluginMeta(string Summary, IReadOnlyList<string> Descriptio
             throw new PluginException($"{path}: \"schema\" must be a JSON schema object");
         }
 
-        return new PluginMeta(summary, description, protocol, schema?.DeepClone(), path, text);
+        return new PluginMeta(summary, description, protocol, schema?.DeepClone(), path, text) { Requires = HostRequirement.Load(obj["requires"], path) };
     }
 }

@@ -117,6 +117,10 @@ public sealed class ScaffoldedPluginsTests(ScaffoldedPlugins plugins, ITestOutpu
               and reports progress to the host on fd 3.
               Replace this with what your stage does, and describe its options below.
 
+              Requires (programs of the build root; of the host when the pipeline has no build pipeline):
+              COMMAND  PACKAGE  WHEN
+              python3  python3  always
+
               Options:
               OPTION   TYPE    REQUIRED  DESCRIPTION
               message  string  yes       text written to /{name}.txt
