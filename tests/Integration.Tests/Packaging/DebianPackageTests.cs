@@ -101,7 +101,7 @@ public sealed class DebianPackageTests(DebianPackageSession session) : IClassFix
         Assert.True(session.Completion!.ExitCode == 0, session.Completion.ToString());
         string[] parts = session.Completion.Stdout.Split("--\n");
         Assert.Contains("complete -o filenames -F _osbuild osbuild", parts[0], StringComparison.Ordinal);
-        Assert.Subset(new HashSet<string> { "new", "plugins", "tree-diff" }, Lines(parts[0]).ToHashSet());
+        Assert.Superset(new HashSet<string> { "new", "plugins", "tree-diff" }, Lines(parts[0]).ToHashSet());
         Assert.Equal(["org.osbuild.tar"], Lines(parts[1]));
         Assert.Equal(["--help", "--json", "--libdir", "--plugin-path"], Lines(parts[2]));
     }
