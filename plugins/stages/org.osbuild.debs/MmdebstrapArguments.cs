@@ -51,7 +51,8 @@ internal sealed class MmdebstrapArguments(string suite, string repository, strin
     {
         string configure = initramfs is null
             ? ""
-            : $"mkdir -p \"$1/etc/initramfs-tools/conf.d\" && printf '%s' '{initramfs.ConfText()}' > \"$1/etc/initramfs-tools/conf.d/osbuild\" && ";
+            : $"mkdir -p \"$1/etc/initramfs-tools/conf.d\" && printf '%s' '{initramfs.ConfText()}' > \"$1/etc/initramfs-tools/conf.d/osbuild\" && "
+                + string.Concat(initramfs.IncludeModules.Select(m => $"echo {m} >> \"$1/etc/initramfs-tools/modules\" && "));
         return "if [ -x \"$1/usr/sbin/update-initramfs\" ] && ls \"$1\"/boot/vmlinuz-* >/dev/null 2>&1; then "
             + configure
             + "chroot \"$1\" update-initramfs -c -k all; fi";
