@@ -12,6 +12,7 @@
 # Prints wall seconds, median of REPEAT runs.
 #
 # Usage: sudo bench/debian/run.sh [OSBUILD]     REPEAT=1   BENCH_DIR=/var/tmp/engine-bench-debian
+#        WHAT="pinned unpinned hand"   which cases to run
 # Needs root, network access to the Debian archive, the packages of setup.sh, python3.
 set -euo pipefail
 export LC_ALL=C
@@ -42,11 +43,17 @@ seconds() { local start=$1; python3 -c "import time,sys; print(f'{time.time()-fl
 now() { python3 -c 'import time; print(time.time())'; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# build STORE MANIFEST: wall seconds of one osbuild build.
+# build STORE MANIFEST: wall seconds of one osbuild build. The tree of the first stage (the package
+# installation) is checkpointed, as a user who rebuilds an image with small changes would do:
+# osbuild keeps only the final tree otherwise, and a hostname change would install everything again.
 build() {
-    local t; t=$(now)
-    "$osbuild" --store "$1" "$2" >> "$log" 2>&1
+    local t first; first=$(first_stage_id "$2"); t=$(now)
+    "$osbuild" --store "$1" --checkpoint "$first" "$2" >> "$log" 2>&1
     seconds "$t"
+}
+
+first_stage_id() {
+    "$osbuild" --inspect "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pipeline"]["stages"][0]["id"])'
 }
 
 engine_case() {
@@ -105,8 +112,13 @@ hand_case() {
 }
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-engine_case pinned "$repo/samples/debian-bookworm-qcow2.json"
-engine_case unpinned "$repo/samples/debian-bookworm-qcow2-unpinned.json"
-hand_case
+what=${WHAT:-pinned unpinned hand}
+for case in $what; do
+    case $case in
+        pinned) engine_case pinned "$repo/samples/debian-bookworm-qcow2.json" ;;
+        unpinned) engine_case unpinned "$repo/samples/debian-bookworm-qcow2-unpinned.json" ;;
+        hand) hand_case ;;
+    esac
+done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf --one-file-system "$work"
