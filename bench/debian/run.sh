@@ -64,7 +64,7 @@ engine_case() {
         rm -rf --one-file-system "$work/store"
         cold+=("$(build "$work/store" "$manifest")")
         # Keep the sources cache, drop everything built.
-        mv "$work/store/sources" "$work/sources-kept"
+        mkdir -p "$work/store/sources" && mv "$work/store/sources" "$work/sources-kept"
         rm -rf --one-file-system "$work/store" && mkdir -p "$work/store" && mv "$work/sources-kept" "$work/store/sources"
         warm+=("$(build "$work/store" "$manifest")")
         host+=("$(build "$work/store" "$renamed")")
