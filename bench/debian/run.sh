@@ -43,17 +43,21 @@ seconds() { local start=$1; python3 -c "import time,sys; print(f'{time.time()-fl
 now() { python3 -c 'import time; print(time.time())'; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# build STORE MANIFEST: wall seconds of one osbuild build. The tree of the first stage (the package
-# installation) is checkpointed, as a user who rebuilds an image with small changes would do:
-# osbuild keeps only the final tree otherwise, and a hostname change would install everything again.
+# build STORE MANIFEST: wall seconds of one osbuild build. The tree of the last package stage
+# (org.osbuild.debs, or org.osbuild.apt after debootstrap) is checkpointed, as a user who rebuilds
+# an image with small changes would do: osbuild keeps only the final tree otherwise, and a hostname
+# change would install every package again.
 build() {
-    local t first; first=$(first_stage_id "$2"); t=$(now)
-    "$osbuild" --store "$1" --checkpoint "$first" "$2" >> "$log" 2>&1
+    local t checkpoint; checkpoint=$(package_stage_id "$2"); t=$(now)
+    "$osbuild" --store "$1" --checkpoint "$checkpoint" "$2" >> "$log" 2>&1
     seconds "$t"
 }
 
-first_stage_id() {
-    "$osbuild" --inspect "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pipeline"]["stages"][0]["id"])'
+package_stage_id() {
+    "$osbuild" --inspect "$1" | python3 -c '
+import json, sys
+stages = json.load(sys.stdin)["pipeline"]["stages"]
+print([s["id"] for s in stages if s["name"] in ("org.osbuild.debs", "org.osbuild.debootstrap", "org.osbuild.apt")][-1])'
 }
 
 engine_case() {
