@@ -65,8 +65,14 @@ public sealed class PinnedSampleTests
         Assert.Contains("sha256:", File.ReadAllText(Sample), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task BadChecksum_FailsBeforeAnythingIsInstalled()
+    /// <summary>
+    /// A file whose bytes do not match its pinned checksum, and a pinned file the archive no longer
+    /// serves: the host's source fails the stage before mmdebstrap runs, and nothing is stored.
+    /// </summary>
+    [Theory]
+    [InlineData("base-files_1_amd64.deb", "checksum mismatch")]
+    [InlineData("gone_1_amd64.deb", "HTTP 404")]
+    public async Task BadOrMissingPackage_FailsBeforeAnythingIsInstalled(string requested, string expected)
     {
         Assert.SkipUnless(Osbuild.IsRoot, "building needs root");
         using var scratch = new TempStore();
@@ -85,13 +91,16 @@ public sealed class PinnedSampleTests
                     ["options"] = new JsonObject { ["suite"] = "bookworm", ["mirror"] = $"http://127.0.0.1:{server.Port}", ["packages"] = new JsonArray(pinned) },
                 }),
             },
-            ["sources"] = new JsonObject { ["org.osbuild.files"] = new JsonObject { ["urls"] = new JsonObject { [pinned] = $"http://127.0.0.1:{server.Port}/base-files_1_amd64.deb" } } },
+            ["sources"] = new JsonObject { ["org.osbuild.files"] = new JsonObject { ["urls"] = new JsonObject { [pinned] = $"http://127.0.0.1:{server.Port}/{requested}" } } },
         };
 
         Osbuild.Result result = Osbuild.Run(["--store", scratch.Store, scratch.File("bad.json", manifest.ToJsonString())]);
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains(pinned, result.Stdout + result.Stderr, StringComparison.Ordinal);
+        string said = result.Stdout + result.Stderr;
+        Assert.Contains($"org.osbuild.files could not provide 1 item(s)", said, StringComparison.Ordinal);
+        Assert.Contains(pinned, said, StringComparison.Ordinal);
+        Assert.Contains(expected, said, StringComparison.Ordinal);
         Assert.DoesNotContain("mmdebstrap", result.Stdout, StringComparison.Ordinal);
         Assert.Empty(scratch.Objects);
     }
