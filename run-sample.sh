@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up this machine (Debian 12), builds the engine, and builds the bootable Debian bookworm
-# image of samples/debian-bookworm-qcow2.json with it. Prints where the image is and the qemu
-# command that boots it. A second run reuses the store and finishes in seconds.
+# image of samples/debian-bookworm-qcow2.json with it (pinned .debs; pass
+# samples/debian-bookworm-qcow2-unpinned.json for the debootstrap + apt one). Prints where the image
+# is and the qemu command that boots it. A second run reuses the store and finishes in seconds.
 # Needs root (apt-get, bubblewrap mounts, chroot): a user who is not root is asked for sudo.
 set -euo pipefail
 cd "$(dirname "$0")"

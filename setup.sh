@@ -6,6 +6,8 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(
     bubblewrap            # every stage runs in a bubblewrap container
     debootstrap           # org.osbuild.debootstrap, the Debian base trees of the tests
+    mmdebstrap apt-utils eatmydata   # org.osbuild.debs: install pinned .debs offline (apt-ftparchive, no fsync)
+    debian-archive-keyring           # osbuild depsolve-deb checks the archive's signature with it
     fdisk                 # sfdisk: partition tables (org.osbuild.qemu) and their checks
     e2fsprogs xfsprogs dosfstools mtools   # mkfs.ext4 -d, mkfs.xfs, mkfs.vfat and FAT without mounting
     qemu-utils            # qemu-img convert/info

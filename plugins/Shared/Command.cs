@@ -147,6 +147,7 @@ internal static class Command
             RedirectStandardInput = true,
             RedirectStandardOutput = settings.CaptureStdout || settings.StdoutTarget is not null,
             RedirectStandardError = true,
+            WorkingDirectory = settings.WorkingDirectory ?? "",
         };
         foreach (string argument in arguments)
         {

@@ -23,6 +23,9 @@ internal sealed record CommandSettings
     /// <summary>Collect stdout into <see cref="CommandResult.Stdout"/> instead of passing it on.</summary>
     public bool CaptureStdout { get; init; }
 
+    /// <summary>The folder the command starts in; null: the plugin's own.</summary>
+    public string? WorkingDirectory { get; init; }
+
     /// <summary>Keep stderr to the failure message only, instead of also passing it on.</summary>
     public bool QuietStderr { get; init; }
 }

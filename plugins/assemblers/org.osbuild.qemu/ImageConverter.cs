@@ -3,7 +3,7 @@ namespace Engine.Plugins.Assemblers.Qemu;
 /// <summary>Turns the raw disk into the requested format in the output directory (spec 2.2 step 9).</summary>
 internal static class ImageConverter
 {
-    public static async Task ConvertAsync(string image, string format, string target, CancellationToken cancellationToken)
+    public static async Task ConvertAsync(string image, string format, string target, CancellationToken cancellationToken, string qcow2Compression = "zlib")
     {
         switch (format)
         {
@@ -19,7 +19,14 @@ internal static class ImageConverter
 
                 break;
             case "qcow2":
-                await QemuImgAsync(["-O", "qcow2", "-c", image, target], cancellationToken).ConfigureAwait(false);
+                string[] compression = qcow2Compression switch
+                {
+                    // compression_type=zstd needs QEMU 5.1 or later to read the image.
+                    "zstd" => ["-c", "-o", "compression_type=zstd"],
+                    "none" => [],
+                    _ => ["-c"],
+                };
+                await QemuImgAsync(["-O", "qcow2", .. compression, image, target], cancellationToken).ConfigureAwait(false);
                 break;
             case "vdi":
                 await QemuImgAsync(["-O", "vdi", image, target], cancellationToken).ConfigureAwait(false);

@@ -63,7 +63,7 @@ internal static class QemuAssembler
                 await ZiplInstaller.InstallAsync(context, image, options.Size, partitions, cancellationToken).ConfigureAwait(false);
             }
 
-            await ImageConverter.ConvertAsync(image, options.Format, Path.Combine(output, options.Filename), cancellationToken).ConfigureAwait(false);
+            await ImageConverter.ConvertAsync(image, options.Format, Path.Combine(output, options.Filename), cancellationToken, options.Qcow2Compression).ConfigureAwait(false);
         }
         finally
         {

@@ -11,7 +11,8 @@ internal sealed record QemuOptions(
     string Label,
     IReadOnlyList<PartitionSpec> Partitions,
     string Bootloader,
-    string Platform)
+    string Platform,
+    string Qcow2Compression = "zlib")
 {
     public static readonly IReadOnlyList<string> Formats = ["raw", "raw.xz", "qcow2", "vdi", "vmdk", "vpc"];
 
@@ -84,7 +85,15 @@ internal sealed record QemuOptions(
             bootloader = "grub2";
         }
 
-        return new QemuOptions(format, filename, ptuuid, size, label, partitions, bootloader, platform);
+        // An extension of ours: osbuild always compresses qcow2 with zlib, on one core (22 s of the
+        // Debian sample's 24 s assembler here); zstd gives the same bytes in a sixth of the time.
+        string compression = given.Qcow2Compression ?? "zlib";
+        if (compression is not ("zlib" or "zstd" or "none"))
+        {
+            throw new PluginFailedException($"option 'qcow2_compression' must be zlib, zstd or none, not '{compression}'");
+        }
+
+        return new QemuOptions(format, filename, ptuuid, size, label, partitions, bootloader, platform, compression);
     }
 }
 

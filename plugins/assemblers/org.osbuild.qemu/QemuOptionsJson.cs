@@ -16,7 +16,8 @@ internal sealed record QemuOptionsJson(
     [property: JsonPropertyName("partitions")] IReadOnlyList<PartitionJson?>? Partitions,
     [property: JsonPropertyName("root_fs_uuid")] string? RootFsUuid,
     [property: JsonPropertyName("root_fs_type")] string? RootFsType,
-    [property: JsonPropertyName("bootloader")] BootloaderJson? Bootloader);
+    [property: JsonPropertyName("bootloader")] BootloaderJson? Bootloader,
+    [property: JsonPropertyName("qcow2_compression")] string? Qcow2Compression = null);
 
 /// <summary>One entry of <c>partitions</c>; null, 0 and "" fields are sfdisk's defaults.</summary>
 internal sealed record PartitionJson(

@@ -60,6 +60,7 @@ internal static class CommandLineDefinition
         root.Subcommands.Add(PluginsCommandDefinition(search));
         root.Subcommands.Add(TreeDiffCommandDefinition());
         root.Subcommands.Add(NewCommand.Create(search));
+        root.Subcommands.Add(DepsolveDebCommand.Create());
         CommandHelp.Install(root);
         VersionInfo.Install(root);
         root.Options.Add(ManPage.CreateOption(root));

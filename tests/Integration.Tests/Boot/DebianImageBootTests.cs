@@ -6,9 +6,9 @@ using Engine.Integration.Tests.Engine;
 namespace Engine.Integration.Tests.Boot;
 
 /// <summary>
-/// The main job: samples/debian-bookworm-qcow2.json built by our engine (debootstrap from the host's
-/// configured Debian mirror, apt, configuration stages, GRUB, qemu assembler) boots in qemu to a
-/// serial login, and the test user can log in and run a command. The store is kept under
+/// The main job: samples/debian-bookworm-qcow2.json built by our engine (pinned .debs fetched by the
+/// host and installed offline by org.osbuild.debs, configuration stages, GRUB, qemu assembler)
+/// boots in qemu to a serial login, and the test user can log in and run a command. The store is kept under
 /// /var/tmp/engine-tests so that one run of the test suite builds the tree once.
 /// </summary>
 public sealed class DebianImageBootTests
@@ -29,7 +29,8 @@ public sealed class DebianImageBootTests
     {
         Assert.SkipUnless(Osbuild.IsRoot, "building needs root");
         Assert.SkipUnless(File.Exists("/usr/bin/qemu-system-x86_64"), "qemu-system-x86 is not installed (setup.sh installs it)");
-        Assert.SkipUnless(File.Exists("/usr/sbin/debootstrap"), "debootstrap is not installed (setup.sh installs it)");
+        Assert.SkipUnless(File.Exists("/usr/bin/mmdebstrap"), "mmdebstrap is not installed (setup.sh installs it)");
+        Assert.SkipUnless(File.Exists("/usr/bin/apt-ftparchive"), "apt-utils (apt-ftparchive) is not installed (setup.sh installs it)");
     }
 
     private static string OutputDirectory()

@@ -56,6 +56,7 @@ public sealed class CommandLineTests
     [InlineData("plugins describe")]
     [InlineData("new")]
     [InlineData("tree-diff")]
+    [InlineData("depsolve-deb")]
     public void SubcommandHelp_NeverAsksForAManifest(string command)
     {
         Osbuild.Result run = Osbuild.Run([.. command.Split(' '), "--help"]);

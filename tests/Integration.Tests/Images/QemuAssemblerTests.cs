@@ -202,6 +202,34 @@ public sealed class QemuAssemblerTests
         Assert.Equal(64 * MiB, info.GetProperty("virtual-size").GetInt64());
     }
 
+    /// <summary>
+    /// qcow2_compression (our extension): zstd and zlib both give a compressed qcow2 that reads back
+    /// as the same disk; qemu-img names the compression type in the header.
+    /// </summary>
+    [Theory]
+    [InlineData(null, "zlib")]
+    [InlineData("zlib", "zlib")]
+    [InlineData("zstd", "zstd")]
+    public async Task Qemu_Qcow2Compression_HeaderNamesItAndTheDiskReadsBack(string? compression, string expected)
+    {
+        using var scratch = new ImageScratch("h3-qemu-");
+        SampleTree.Create(scratch.Tree);
+        JsonObject options = Legacy("qcow2", "disk.qcow2");
+        if (compression is not null)
+        {
+            options["qcow2_compression"] = compression;
+        }
+
+        (await BuiltinRunner.RunAssemblerAsync("org.osbuild.qemu", scratch.Tree, scratch.Output, options, Token)).AssertSuccess();
+
+        string image = Path.Combine(scratch.Output, "disk.qcow2");
+        JsonElement info = QemuImgInfo(image);
+        Assert.Equal(expected, info.GetProperty("format-specific").GetProperty("data").GetProperty("compression-type").GetString());
+        string raw = Path.Combine(scratch.Output, "disk.raw");
+        Run("qemu-img", "convert", "-O", "raw", image, raw);
+        Assert.Equal(RootUuid, Probe(raw, 2048 * 512)["UUID"]);
+    }
+
     [Fact]
     public async Task Qemu_VpcFixed_FooterAndExactVirtualSize()
     {
