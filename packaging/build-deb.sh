@@ -12,6 +12,7 @@
 # Packages the plugins need only sometimes are Suggests, read from the meta files' "requires".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. packaging/common.sh
 out=$PWD/out
 osbuild=$out/bin/osbuild
 if [ ! -x "$osbuild" ] || [ ! -x "$out/lib/osbuild/osbuild-builtin" ]; then
@@ -51,35 +52,17 @@ install -m 0644 packaging/copyright "$doc/copyright"
 install -m 0644 README.md "$doc/README.md"
 install -d "$doc/docs"
 install -m 0644 docs/*.md "$doc/docs/"
-date=$(git log -1 --format=%aD 2>/dev/null || date -R)
-# Who made the package: DEBFULLNAME/DEBEMAIL as for Debian's own tools, else the author of the commit.
-maintainer=${DEBFULLNAME:+$DEBFULLNAME <${DEBEMAIL:-}>}
-maintainer=${maintainer:-$(git log -1 --format='%an <%ae>' 2>/dev/null || true)}
-if [ -z "$maintainer" ]; then
-    echo "build-deb.sh: set DEBFULLNAME and DEBEMAIL (the package's maintainer); there is no git history to take them from" >&2
-    exit 1
-fi
-{
-    echo "$package ($version) unstable; urgency=medium"
-    echo
-    echo "  * Built from commit $commit."
-    echo
-    echo " -- $maintainer  $date"
-} | gzip -9n > "$doc/changelog.Debian.gz"
+debian_changelog "$doc"
 install -m 0644 packaging/lintian-overrides "$root/usr/share/lintian/overrides/$package"
 
 # Depends: the shared libraries of our ELF files (as dpkg-shlibdeps computes them), bubblewrap, and
 # OpenSSL, which the .NET libraries load at run time (hashes, TLS; dlopen, so dpkg-shlibdeps cannot
 # see it: without it `osbuild --inspect` aborts with "No usable version of libssl was found").
-shlibs_dir=$(mktemp -d)
-trap 'rm -rf --one-file-system "$shlibs_dir"' EXIT
-mkdir "$shlibs_dir/debian" && printf 'Source: %s\n\nPackage: %s\nArchitecture: amd64\n' "$package" "$package" > "$shlibs_dir/debian/control"
-shlibs=$(cd "$shlibs_dir" && dpkg-shlibdeps -O -e "$root/usr/bin/osbuild" -e "$root/usr/lib/osbuild/osbuild-builtin" \
-    -e "$root/usr/lib/osbuild/osbuild-assembly-source/osbuild-assembly-source" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+shlibs=$(shlib_depends "$root/usr/bin/osbuild" "$root/usr/lib/osbuild/osbuild-builtin" "$root/usr/lib/osbuild/osbuild-assembly-source/osbuild-assembly-source")
 # Recommends: what the sample Debian image (samples/) needs besides Depends; Suggests: every other
 # package a plugin's meta file names in "requires" (tar, coreutils, mount, passwd,
 # libc-bin: on every Debian system, left out).
-recommends=(debootstrap e2fsprogs fdisk qemu-utils grub-pc-bin grub-common)
+recommends=(mmdebstrap apt-utils debootstrap e2fsprogs fdisk qemu-utils grub-pc-bin grub-common)
 mapfile -t required < <(cat "$root"/usr/lib/osbuild/*/*.meta.json | grep -o '"package": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/' | sort -u)
 suggests=()
 for name in "${required[@]}"; do
@@ -118,10 +101,4 @@ Description: build operating system images from pipeline manifests
  Sources written as .NET assemblies need the .NET runtime
  (dotnet-runtime-10.0); nothing else in this package does.
 CONTROL
-(cd "$root" && find usr -type f -print0 | sort -z | xargs -0 md5sum) > "$root/DEBIAN/md5sums"
-chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/md5sums"
-find "$root" -type d -exec chmod 0755 {} +
-
-deb=$out/${package}_${version}_amd64.deb
-SOURCE_DATE_EPOCH=$(git log -1 --format=%ct 2>/dev/null || date +%s) dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
-echo "built: $deb"
+build_deb usr

@@ -11,6 +11,7 @@
 # The version is osbuild's (Directory.Build.props); the service's workers run osbuild-engine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. packaging/common.sh
 out=$PWD/out
 osbuild=$out/bin/osbuild
 if [ ! -x "$osbuild" ]; then
@@ -47,26 +48,10 @@ printf '/etc/%s/osbuild-service.conf\n' "$package" > "$root/DEBIAN/conffiles"
 doc=$root/usr/share/doc/$package
 install -m 0644 packaging/copyright "$doc/copyright"
 install -m 0644 docs/service.md "$doc/service.md"
-date=$(git log -1 --format=%aD 2>/dev/null || date -R)
-maintainer=${DEBFULLNAME:+$DEBFULLNAME <${DEBEMAIL:-}>}
-maintainer=${maintainer:-$(git log -1 --format='%an <%ae>' 2>/dev/null || true)}
-if [ -z "$maintainer" ]; then
-    echo "build-service-deb.sh: set DEBFULLNAME and DEBEMAIL (the package's maintainer); there is no git history to take them from" >&2
-    exit 1
-fi
-{
-    echo "$package ($version) unstable; urgency=medium"
-    echo
-    echo "  * Built from commit $commit."
-    echo
-    echo " -- $maintainer  $date"
-} | gzip -9n > "$doc/changelog.Debian.gz"
+debian_changelog "$doc"
 install -m 0644 packaging/service/lintian-overrides "$root/usr/share/lintian/overrides/$package"
 
-shlibs_dir=$(mktemp -d)
-trap 'rm -rf --one-file-system "$shlibs_dir"' EXIT
-mkdir "$shlibs_dir/debian" && printf 'Source: %s\n\nPackage: %s\nArchitecture: amd64\n' "$package" "$package" > "$shlibs_dir/debian/control"
-shlibs=$(cd "$shlibs_dir" && dpkg-shlibdeps -O -e "$root/usr/lib/$package/osbuild-service" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+shlibs=$(shlib_depends "$root/usr/lib/$package/osbuild-service")
 installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 cat > "$root/DEBIAN/control" <<CONTROL
 Package: $package
@@ -92,10 +77,5 @@ Description: build service for osbuild-engine: HTTP API, queue and workers
  Needs the ASP.NET Core 10 runtime (aspnetcore-runtime-10.0, from
  Microsoft's package repository or the distribution).
 CONTROL
-(cd "$root" && find usr lib -type f -print0 | sort -z | xargs -0 md5sum) > "$root/DEBIAN/md5sums"
-chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/md5sums" "$root/DEBIAN/conffiles"
-find "$root" -type d -exec chmod 0755 {} +
-
-deb=$out/${package}_${version}_amd64.deb
-SOURCE_DATE_EPOCH=$(git log -1 --format=%ct 2>/dev/null || date +%s) dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
-echo "built: $deb"
+chmod 0644 "$root/DEBIAN/conffiles"
+build_deb usr lib
