@@ -39,7 +39,7 @@ public sealed class AssemblySourceTests
 
     private static string BuildFixture()
     {
-        string root = Directory.CreateTempSubdirectory("engine-assembly-source-").FullName;
+        string root = Osbuild.FixtureBuildDirectory("assembly-source");
         string output = Path.Combine(root, "sources", "org.test.assembly-source");
         var start = new ProcessStartInfo("dotnet", ["build", Path.Combine(Osbuild.Fixtures, "assembly-source", "org.test.assembly-source.csproj"), "-c", "Release", "-o", output, "--nologo", "-v", "quiet"])
         {

@@ -37,7 +37,7 @@ public sealed class ContractUnderNativeAotTests
 
     private static string PublishFixture()
     {
-        string root = Directory.CreateTempSubdirectory("engine-contract-stage-").FullName;
+        string root = Osbuild.FixtureBuildDirectory("contract-stage");
         string publish = Path.Combine(root, "publish");
         var start = new ProcessStartInfo("dotnet", ["publish", Path.Combine(Osbuild.Fixtures, "contract-stage", "org.test.contract.csproj"), "-c", "Release", "-r", "linux-x64", "-o", publish, "--nologo", "-v", "quiet"])
         {

@@ -16,6 +16,21 @@ internal static class Osbuild
 
     public static string Fixtures => Path.Combine(RepoRoot, "tests", "Fixtures");
 
+    /// <summary>
+    /// An empty folder for a fixture a test compiles (a plugin built with dotnet), beside the test
+    /// assembly: the same one on every run, emptied first, so runs leave nothing in /tmp.
+    /// </summary>
+    public static string FixtureBuildDirectory(string name)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "fixture-builds", name);
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+
+        return Directory.CreateDirectory(path).FullName;
+    }
+
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
         public JValue.Object Json => (JValue.Object)JsonTextParser.Parse(Stdout, "stdout");
