@@ -29,14 +29,23 @@ internal sealed class MmdebstrapArguments(string suite, string repository, strin
         // to install otherwise. debootstrap makes the links itself, mmdebstrap through this hook.
         arguments.Add("--hook-dir=" + MergedUsrHooks);
 
-        if (EatMyData.Library() is { } library)
+        string? library = EatMyData.Library();
+        if (library is not null)
         {
             // LD_PRELOAD names the build root's library; the chroot's programs need it at the same path.
             arguments.Add($"--setup-hook=mkdir -p \"$1{Path.GetDirectoryName(library)}\" && cp {library} \"$1{library}\"");
+        }
+
+        // Hooks run in the order given. The initramfs is built while the library is still in the
+        // tree: update-initramfs ends with `sync -f` (syncfs(2): every dirty file of the file
+        // system, so the whole freshly written tree, 2-3 s here), which eatmydata makes a no-op;
+        // and without the library the dynamic loader complains once for every program it runs.
+        arguments.Add("--customize-hook=" + InitramfsHook());
+        if (library is not null)
+        {
             arguments.Add($"--customize-hook=rm -f \"$1{library}\"");
         }
 
-        arguments.Add("--customize-hook=" + InitramfsHook());
         string names = string.Join(',', PackageNames());
         arguments.Add("--include=" + names);
         arguments.AddRange([suite, tree, repository]);

@@ -109,6 +109,7 @@ public sealed class PinnedSampleTests
     /// The pinned sample's tree (without the assembler: the tree id is the same) built into the
     /// shared store and into a fresh one gives the same treesum. The fresh store's sources cache
     /// is seeded with hard links from the shared one, so the archive is downloaded once.
+    /// The fresh build's output also shows that eatmydata stayed in place to the end.
     /// </summary>
     [Fact]
     public void TwoStores_SameTreesum()
@@ -133,6 +134,12 @@ public sealed class PinnedSampleTests
 
         Osbuild.Result second = Osbuild.Run(["--store", scratch.Store, "--json", treeOnly], timeout: TimeSpan.FromMinutes(30));
         Assert.True(second.ExitCode == 0, second.ToString());
+
+        // Every program of the build, the initramfs hook's included, ran with eatmydata's library
+        // in place: the loader complains of each program that cannot preload it.
+        string packageOutput = ((JValue.String)((JValue.Object)((JValue.Array)second.Json["stages"]!).Items[0])["output"]!).Value;
+        Assert.Contains("update-initramfs: Generating", packageOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("cannot be preloaded", packageOutput, StringComparison.Ordinal);
 
         string treeId = ((JValue.String)first.Json["tree_id"]!).Value;
         Assert.Equal(treeId, ((JValue.String)second.Json["tree_id"]!).Value);
