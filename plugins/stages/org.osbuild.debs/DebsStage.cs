@@ -67,7 +67,8 @@ internal static class DebsStage
             };
             if (EatMyData.Library() is { } library)
             {
-                // No fsync for files that end up in a committed tree anyway: the store syncs what it keeps.
+                // No fsync or sync: a tree that a crash interrupts is never committed, and a
+                // committed one is written back by the kernel like every other object of the store.
                 environment["LD_PRELOAD"] = library;
             }
 

@@ -107,7 +107,7 @@ internal sealed class BuildCommand(TextReader stdin, TextWriter stdout, TextWrit
             return ExitCodes.InvalidInput;
         }
 
-        IReadOnlyList<string> missingTools = HostToolCheck.Missing(pipeline, catalog, HostToolCheck.IsInstalled);
+        IReadOnlyList<string> missingTools = HostToolCheck.Missing(pipeline, catalog, HostEnvironment.IsInstalled);
         if (missingTools.Count > 0)
         {
             foreach (string message in missingTools)

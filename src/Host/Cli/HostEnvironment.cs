@@ -5,6 +5,9 @@ namespace Engine.Host.Cli;
 /// <summary>Facts about the machine the command runs on.</summary>
 internal static class HostEnvironment
 {
+    /// <summary>Where a program is also looked for: the folders a container's PATH covers, which the host's PATH may lack.</summary>
+    private static readonly string[] SystemFolders = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
     public static bool IsRoot => Users.IsRoot;
 
     /// <summary>
@@ -36,19 +39,19 @@ internal static class HostEnvironment
         return self is null || Path.GetFileNameWithoutExtension(self) == "dotnet" ? null : self;
     }
 
-    /// <summary>The first executable called <paramref name="name"/> on PATH, or null.</summary>
-    public static string? FindOnPath(string name)
+    /// <summary>
+    /// The first file called <paramref name="name"/> in the folders of PATH (Debian's default PATH when it
+    /// is unset), then in <paramref name="alsoIn"/>; null when there is none.
+    /// </summary>
+    public static string? FindOnPath(string name, IEnumerable<string>? alsoIn = null)
     {
         string path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin";
-        foreach (string directory in path.Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate = Path.Combine(directory, name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
+        return path.Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(alsoIn ?? [])
+            .Select(directory => Path.Combine(directory, name))
+            .FirstOrDefault(File.Exists);
     }
+
+    /// <summary>Whether <paramref name="command"/> (a name, or a path) is a file on PATH or in the system folders.</summary>
+    public static bool IsInstalled(string command)
+        => command.Contains('/', StringComparison.Ordinal) ? File.Exists(command) : FindOnPath(command, SystemFolders) is not null;
 }

@@ -13,9 +13,6 @@ namespace Engine.Host.Plugins;
 /// </summary>
 internal static class HostToolCheck
 {
-    /// <summary>Where programs are looked for when PATH lacks them: the folders a container's PATH covers.</summary>
-    private static readonly string[] SystemFolders = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
-
     /// <summary>One message per missing program; empty when everything is there.</summary>
     public static IReadOnlyList<string> Missing(Pipe pipeline, PluginCatalog catalog, Func<string, bool> installed)
     {
@@ -43,18 +40,5 @@ internal static class HostToolCheck
         }
 
         return [.. problems.Distinct()];
-    }
-
-    /// <summary>Whether <paramref name="command"/> is an executable file on PATH or in the system folders.</summary>
-    public static bool IsInstalled(string command)
-    {
-        if (command.Contains('/', StringComparison.Ordinal))
-        {
-            return File.Exists(command);
-        }
-
-        string path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        return path.Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(SystemFolders)
-            .Any(folder => File.Exists(Path.Combine(folder, command)));
     }
 }
