@@ -14,9 +14,9 @@
 # Nothing is deleted until every build has run: a store or tree that is no longer needed is moved
 # aside and removed at the end. On a file system without a journal (this machine's ext4), inodes
 # freed in the last minute (six while their inode table block is dirty) are passed over by every
-# new allocation, one buffer lookup each, so a build started right after a 1.3 GB store was deleted
-# spends 8-18 s more in the kernel; that is the cost of the clean-up, not of the build.
-# DEFER_DELETE=0 deletes at once, as the script did before, to show it.
+# new allocation, one buffer lookup each, so a build started right after the previous build's store
+# was deleted took about 7 s longer (docs/performance.md, "From 45.6 s to 33.0 s"); that is the cost
+# of the clean-up, not of the build. DEFER_DELETE=0 deletes at once, as the script did before.
 #
 # Usage: sudo bench/debian/run.sh [OSBUILD]     REPEAT=1   BENCH_DIR=/var/tmp/engine-bench-debian
 #        WHAT="pinned unpinned hand"   which cases to run
