@@ -1,19 +1,19 @@
 using System.Globalization;
-using Engine.Protocol;
+using Engine.Protocol.Sdk;
 
 namespace Engine.Plugins.Sources.Files;
 
 /// <summary>
 /// Bytes done and bytes expected across all parallel downloads, sent as <c>progress</c>
-/// notifications when the host gave an RPC channel (<c>OSBUILD_RPC_FD</c>); without one this only
-/// counts. Notifications are sent from one loop a few times a second rather than per chunk, so a
+/// notifications through <see cref="SourceReporter"/> when the host gave a channel; without one
+/// this only counts. Notifications are sent from one loop a few times a second rather than per chunk, so a
 /// fast download is not slowed by its own reporting. The total grows as servers announce lengths.
 /// </summary>
 internal sealed class DownloadProgress : IAsyncDisposable
 {
     private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(250);
 
-    private readonly HostConnection? _rpc;
+    private readonly SourceReporter _reporter;
     private readonly int _files;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -21,27 +21,14 @@ internal sealed class DownloadProgress : IAsyncDisposable
     private long _total;
     private int _filesDone;
 
-    private DownloadProgress(HostConnection? rpc, int files)
+    private DownloadProgress(SourceReporter reporter, int files)
     {
-        _rpc = rpc;
+        _reporter = reporter;
         _files = files;
-        _loop = rpc is null ? Task.CompletedTask : Task.Run(SendLoopAsync);
+        _loop = reporter.HasChannel ? Task.Run(SendLoopAsync) : Task.CompletedTask;
     }
 
-    public static DownloadProgress Start(int files)
-    {
-        HostConnection? rpc;
-        try
-        {
-            rpc = HostConnection.FromEnvironment();
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            rpc = null; // OSBUILD_RPC_FD names no socket: progress is a courtesy, the download goes on
-        }
-
-        return new DownloadProgress(rpc, files);
-    }
+    public static DownloadProgress Start(int files) => new(SourceReporter.FromEnvironment(), files);
 
     public void AddExpected(long bytes) => Interlocked.Add(ref _total, bytes);
 
@@ -69,14 +56,12 @@ internal sealed class DownloadProgress : IAsyncDisposable
     private async Task<(long, long, int)> SendIfChangedAsync((long, long, int) last, CancellationToken cancellationToken)
     {
         var now = (Interlocked.Read(ref _done), Interlocked.Read(ref _total), Volatile.Read(ref _filesDone));
-        if (now != last && _rpc is not null)
+        if (now != last && _reporter.HasChannel)
         {
             string message = string.Create(CultureInfo.InvariantCulture, $"org.osbuild.files: {now.Item3}/{_files} files");
             // A notification: nothing waits for the host, and a host that closed the channel
             // cannot fail the download (progress is a courtesy).
-            cancellationToken.ThrowIfCancellationRequested();
-            _rpc.Services.Progress(new ProgressNotification(now.Item1, now.Item2, message));
-            await Task.CompletedTask.ConfigureAwait(false);
+            await _reporter.ReportProgressAsync(now.Item1, now.Item2, message, cancellationToken).ConfigureAwait(false);
         }
 
         return now;
@@ -86,11 +71,8 @@ internal sealed class DownloadProgress : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        if (_rpc is not null)
-        {
-            await SendIfChangedAsync((-1, -1, -1), CancellationToken.None).ConfigureAwait(false);
-            await _rpc.DisposeAsync().ConfigureAwait(false);
-        }
+        await SendIfChangedAsync((-1, -1, -1), CancellationToken.None).ConfigureAwait(false);
+        await _reporter.DisposeAsync().ConfigureAwait(false);
 
         _stop.Dispose();
     }
