@@ -7,6 +7,7 @@ namespace Engine.Protocol;
 /// (<c>&lt;root&gt;/sources/&lt;name&gt;/&lt;name&gt;.dll</c>) instead of an executable. For every
 /// <c>sources.get</c> naming it, the host runs the engine's <c>osbuild-assembly-source</c> program,
 /// which loads the assembly in a load context of its own and calls this (docs/protocol.md §5).
+/// Progress and log lines go through <see cref="Sdk.SourceReporter"/>.
 /// </summary>
 public interface ISourcePlugin
 {
