@@ -87,6 +87,11 @@ internal static class DebsStage
         }
 
         ReproducibleTree.Clean(tree);
+        foreach (string settings in MmdebstrapArguments.SettingsFiles)
+        {
+            File.Delete(Path.Combine(tree, settings));
+        }
+
         WriteAptSources(tree, mirror, suite, components.Count > 0 ? components : ["main"]);
     }
 

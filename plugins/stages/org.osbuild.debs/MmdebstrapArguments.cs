@@ -10,6 +10,13 @@ internal sealed class MmdebstrapArguments(string suite, string repository, strin
 {
     private const string MergedUsrHooks = "/usr/share/mmdebstrap/hooks/merged-usr";
 
+    /// <summary>
+    /// Where mmdebstrap writes the <c>--aptopt</c> and <c>--dpkgopt</c> settings into the tree. They
+    /// are the build's (force-unsafe-io, no pty, apt as root), not the image's: the stage removes
+    /// them, so the installed system's apt and dpkg run with Debian's defaults.
+    /// </summary>
+    public static IReadOnlyList<string> SettingsFiles { get; } = ["etc/apt/apt.conf.d/99mmdebstrap", "etc/dpkg/dpkg.cfg.d/99mmdebstrap"];
+
     public IReadOnlyList<string> Build()
     {
         var arguments = new List<string>
@@ -18,6 +25,14 @@ internal sealed class MmdebstrapArguments(string suite, string repository, strin
             "--variant=essential",
             "--format=directory",
             "--aptopt=Acquire::Languages \"none\"",
+            // apt runs outside the chroot, in the container, which has no /dev/ptmx: without this
+            // every build logs "E: Can not write log (Is /dev/pts mounted?)". The pty only feeds
+            // /var/log/apt/term.log, which the stage removes anyway (ReproducibleTree).
+            "--aptopt=Dpkg::Use-Pty \"false\"",
+            // The local repository's files are links into the host's sources cache, which apt's
+            // _apt user may not read: apt would say so ("Download is performed unsandboxed as
+            // root") and then read them as root all the same.
+            "--aptopt=APT::Sandbox::User \"root\"",
             "--dpkgopt=force-unsafe-io",
         };
         if (!Directory.Exists(MergedUsrHooks))
