@@ -13,6 +13,9 @@ namespace Engine.Service.Worker;
 /// </summary>
 internal sealed class ProgressTracker
 {
+    /// <summary>The source whose progress is bytes downloaded (plugins/sources/org.osbuild.files).</summary>
+    private const string BytesSource = "org.osbuild.files";
+
     private readonly Dictionary<string, long> _downloadedByStage = new(StringComparer.Ordinal);
     private int _total;
     private int _done;
@@ -70,13 +73,15 @@ internal sealed class ProgressTracker
         long current = record.Number("current") ?? 0;
         long total = record.Number("total") ?? 0;
         string? message = record.String("message");
-        // A source reports its downloads as progress of the stage that asked for them, naming itself
-        // in "source", with the bytes done as "current" (docs/monitor.md).
-        if (record.String("source") is not null)
+        // A source's progress comes as progress of the stage that asked for it, naming the source
+        // in "source" (docs/monitor.md). Only org.osbuild.files counts bytes in "current"; other
+        // sources count what they like (files, items), so only their message is shown.
+        string? source = record.String("source");
+        if (source == BytesSource)
         {
             _downloadedByStage[record.String("id") ?? name] = current;
         }
-        else if (_stage is not null)
+        else if (source is null && _stage is not null)
         {
             _stage = _stage with { Current = current, Total = total };
         }

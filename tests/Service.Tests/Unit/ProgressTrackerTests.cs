@@ -10,6 +10,27 @@ public sealed class ProgressTrackerTests
     private const char RS = '\u001e';
 
     [Fact]
+    public void SourceProgress_OtherThanFiles_ShowsItsMessageButCountsNoBytes()
+    {
+        var tracker = new ProgressTracker();
+        string[] lines =
+        [
+            RS + """{"type":"build.started","timestamp":1764662400.125,"tree_id":"t","output_id":"o","stages":1}""",
+            RS + """{"type":"stage.started","timestamp":1764662400.13,"name":"org.osbuild.copy","id":"a","kind":"stage","index":0,"count":1}""",
+            RS + """{"type":"stage.progress","timestamp":1764662400.4,"name":"org.osbuild.copy","id":"a","current":2048,"total":4096,"message":"org.osbuild.files: 1/1 files","source":"org.osbuild.files"}""",
+            RS + """{"type":"stage.progress","timestamp":1764662400.5,"name":"org.osbuild.copy","id":"a","current":3,"total":5,"message":"org.example.count: 3/5 items","source":"org.example.count"}""",
+        ];
+
+        ProgressTracker.Change[] changes = [.. lines.Select(l => tracker.Apply(MonitorRecords.TryParse(l)!.Value))];
+
+        BuildProgress progress = tracker.Snapshot;
+        Assert.Equal(2048, progress.BytesDownloaded);
+        Assert.Equal(new CurrentStage("org.osbuild.copy", "stage", 0, 1, 0, 0), progress.Stage);
+        Assert.Equal("org.example.count: 3/5 items", progress.Message);
+        Assert.EndsWith("org.osbuild.copy: org.example.count: 3/5 items", changes[3].LogLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Records_OfATwoStageBuild_GiveStageIOfNAndDownloadedBytes()
     {
         var tracker = new ProgressTracker();
