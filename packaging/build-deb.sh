@@ -73,14 +73,8 @@ for name in "${required[@]}"; do
 done
 suggests+=("dotnet-runtime-10.0")
 join() { local IFS=,; echo "$*" | sed 's/,/, /g'; }
-installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 
-cat > "$root/DEBIAN/control" <<CONTROL
-Package: $package
-Version: $version
-Architecture: amd64
-Maintainer: $maintainer
-Installed-Size: $installed_size
+debian_control <<CONTROL
 Depends: bubblewrap, libssl3 | libssl3t64, $shlibs
 Recommends: $(join "${recommends[@]}")
 Suggests: $(join "${suggests[@]}")

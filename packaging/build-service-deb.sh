@@ -52,13 +52,7 @@ debian_changelog "$doc"
 install -m 0644 packaging/service/lintian-overrides "$root/usr/share/lintian/overrides/$package"
 
 shlibs=$(shlib_depends "$root/usr/lib/$package/osbuild-service")
-installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
-cat > "$root/DEBIAN/control" <<CONTROL
-Package: $package
-Version: $version
-Architecture: amd64
-Maintainer: $maintainer
-Installed-Size: $installed_size
+debian_control <<CONTROL
 Depends: aspnetcore-runtime-10.0, osbuild-engine (= $version), adduser, $shlibs
 Suggests: postgresql
 Section: admin

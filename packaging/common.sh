@@ -22,6 +22,22 @@ debian_changelog() {
     } | gzip -9n > "$doc/changelog.Debian.gz"
 }
 
+# debian_control: DEBIAN/control of $root: the fields every package of ours has (name, version,
+# architecture, $maintainer from debian_changelog, the installed size of what is under $root so
+# far), then the package's own fields from stdin (Depends, ..., Description).
+debian_control() {
+    local installed_size
+    installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
+    {
+        echo "Package: $package"
+        echo "Version: $version"
+        echo "Architecture: amd64"
+        echo "Maintainer: $maintainer"
+        echo "Installed-Size: $installed_size"
+        cat
+    } > "$root/DEBIAN/control"
+}
+
 # shlib_depends ELF...: the Depends of these files' shared libraries, as dpkg-shlibdeps computes them.
 shlib_depends() {
     local scratch arguments=()
